@@ -1,1 +1,24 @@
-//! placeholder, replaced in the next commit
+//! The coexist domain, pure: no IO, no clock, no framework types.
+//!
+//! Layout:
+//! - [`ids`]: our own identifiers (organizations, numbers, contacts, chats, messages, stream positions).
+//! - [`time`]: [`time::Timestamp`] (UTC milliseconds) and the [`time::Clock`] trait; only clock
+//!   implementations read the OS clock, and none lives here.
+//! - [`message`]: direction, [`message::Origin`] (who produced a message) and the provenance
+//!   policies of ARCHITECTURE §4.
+//! - [`status`]: the delivery-status lattice; statuses only move forward.
+//! - [`window`]: Meta's 24-hour customer service window and the 72-hour free entry point window.
+//! - [`number`]: a WhatsApp number's mode, coexistence lifecycle and health.
+//! - [`ingest`]: normalization of Meta webhooks into domain changes ([`ingest::IngestBatch`]).
+//! - [`store`]: the [`store::Store`] trait (use-case verbs) and the records it returns.
+//! - [`page`]: cursors and pages for lists.
+
+pub mod ids;
+pub mod ingest;
+pub mod message;
+pub mod number;
+pub mod page;
+pub mod status;
+pub mod store;
+pub mod time;
+pub mod window;

@@ -1,0 +1,334 @@
+//! A WhatsApp business number: how it is connected (its mode), where it is in the coexistence
+//! lifecycle, and its health (ARCHITECTURE §3, META.md §5.7 and §5.10).
+//!
+//! Lifecycle: onboarding → syncing (contacts, history) → live → at risk (the phone app not opened
+//! for 10+ of Meta's ~14 days) → disconnected (`PARTNER_REMOVED`) or offboarded → reconnected
+//! (live again). "Syncing" and "at risk" are derived from the import progress and the clock; the
+//! stored [`NumberState`] holds only what webhooks and onboarding establish.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::message::UnknownName;
+use crate::time::{DAY_MS, Timestamp};
+
+/// After about this many days without the phone app being opened, Meta disconnects a
+/// coexistence number (`PRIMARY_INACTIVITY`).
+pub const INACTIVITY_DISCONNECT_DAYS: i64 = 14;
+/// Days of phone-app inactivity at which we warn the number's owner.
+pub const INACTIVITY_WARNING_DAYS: [i64; 2] = [10, 12];
+
+/// How the number is connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberMode {
+    /// WhatsApp Business App on the phone plus the Cloud API on the same number.
+    Coexistence,
+    /// Cloud API only: no phone app, no echoes, no history.
+    CloudApi,
+}
+
+/// The stored lifecycle state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberState {
+    /// Being connected; no live traffic yet.
+    Onboarding,
+    /// Connected: webhooks flow and sends are allowed.
+    Live,
+    /// Meta removed the connection (`PARTNER_REMOVED`); sends are refused until reconnected.
+    Disconnected,
+    /// Offboarded after a device change or re-registration (`ACCOUNT_OFFBOARDED`).
+    Offboarded,
+}
+
+/// Why Meta disconnected a number, as `account_update.disconnection_info` says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disconnection {
+    /// Meta's reason, e.g. `PRIMARY_INACTIVITY`, kept as sent.
+    pub reason: Option<String>,
+    /// `USER` or `SYSTEM`.
+    pub initiated_by: Option<String>,
+    /// When it happened.
+    pub at: Timestamp,
+}
+
+impl Disconnection {
+    /// A sentence for the admin: what the reason means and what to do.
+    pub fn explain(&self) -> &'static str {
+        match self.reason.as_deref() {
+            Some("PRIMARY_INACTIVITY") => {
+                "The WhatsApp Business App was not opened on the phone for about 14 days. Open the app on the phone, then connect the number again."
+            }
+            Some("COMPANION_INACTIVITY") => {
+                "A linked companion device was inactive for about 30 days."
+            }
+            Some("ACCOUNT_DISCONNECTED") => {
+                "The WhatsApp account was disconnected (enforcement, or the account was deleted)."
+            }
+            Some("BUSINESS_DOWNGRADE") => {
+                "The number was registered on the consumer WhatsApp app; it left the WhatsApp Business App."
+            }
+            Some("CHANGE_NUMBER") => "The business changed its phone number in the app.",
+            Some("USER_RE_REGISTERED") => {
+                "The number was registered again on a new device. Connect it again to resume."
+            }
+            Some(_) => {
+                "Meta gave a reason coexist does not know yet; see Meta's account_update reference."
+            }
+            None => {
+                "The business disconnected the number from the platform (in the app: Settings > Account > Business Platform), or Meta removed the connection."
+            }
+        }
+    }
+}
+
+/// Whether and how the one-time history import has gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryImportState {
+    /// No history webhook seen (and none requested).
+    #[default]
+    NotStarted,
+    /// Chunks are arriving; `progress` is below 100.
+    InProgress,
+    /// Meta reported `progress: 100`.
+    Complete,
+    /// The business turned history sharing off (error 2593109).
+    Declined,
+}
+
+/// What arrived for one history phase (0: day 0–1, 1: day 1–90, 2: day 90–180).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PhaseProgress {
+    /// Distinct chunks received.
+    pub chunks: u32,
+    /// Messages in them.
+    pub messages: u64,
+    /// The highest `chunk_order` seen.
+    pub max_chunk_order: i64,
+}
+
+/// Progress of the one-time history import of a number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct HistoryImport {
+    /// Where it stands.
+    pub state: HistoryImportState,
+    /// Meta's overall `progress` (0–100), the highest seen.
+    pub progress: Option<i64>,
+    /// Per phase.
+    pub phases: BTreeMap<i64, PhaseProgress>,
+    /// Media placeholders still waiting for their follow-up.
+    pub media_pending: u64,
+}
+
+impl HistoryImport {
+    /// Records one chunk. Chunks may arrive in any order and more than once: the caller passes
+    /// `new_chunk = false` for a chunk already seen, which then changes nothing.
+    pub fn record_chunk(
+        &mut self,
+        phase: i64,
+        chunk_order: i64,
+        progress: i64,
+        messages: u64,
+        new_chunk: bool,
+    ) {
+        if !new_chunk {
+            return;
+        }
+        let p = self.phases.entry(phase).or_default();
+        p.chunks += 1;
+        p.messages += messages;
+        p.max_chunk_order = p.max_chunk_order.max(chunk_order);
+        let progress = progress.clamp(0, 100);
+        self.progress = Some(self.progress.map_or(progress, |prev| prev.max(progress)));
+        if self.state != HistoryImportState::Declined {
+            self.state = if self.progress == Some(100) {
+                HistoryImportState::Complete
+            } else {
+                HistoryImportState::InProgress
+            };
+        }
+    }
+}
+
+/// An inactivity warning for the phone app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InactivityLevel {
+    /// Under 10 days.
+    Ok,
+    /// 10 or 11 days: remind the owner.
+    Warning,
+    /// 12 days or more: urgent, Meta disconnects at about 14.
+    Critical,
+}
+
+/// The phone-app activity part of a number's health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AppActivity {
+    /// The last sign of life from the phone app (an echo, a contact change, an edit), or the
+    /// onboarding time when none has been seen yet.
+    pub last_seen_at: Timestamp,
+    /// Whole days since then.
+    pub inactive_days: i64,
+    /// Whole days left before Meta's inactivity disconnect (never negative).
+    pub days_until_disconnect: i64,
+    /// How worried to be.
+    pub level: InactivityLevel,
+}
+
+/// Computes phone-app activity at `now`. `None` for Cloud-API-only numbers (no phone app) and
+/// numbers with no activity or onboarding time recorded.
+pub fn app_activity(
+    mode: NumberMode,
+    last_seen: Option<Timestamp>,
+    now: Timestamp,
+) -> Option<AppActivity> {
+    if mode != NumberMode::Coexistence {
+        return None;
+    }
+    let last_seen_at = last_seen?;
+    let inactive_days = now.since(last_seen_at).max(0) / DAY_MS;
+    let level = if inactive_days >= INACTIVITY_WARNING_DAYS[1] {
+        InactivityLevel::Critical
+    } else if inactive_days >= INACTIVITY_WARNING_DAYS[0] {
+        InactivityLevel::Warning
+    } else {
+        InactivityLevel::Ok
+    };
+    Some(AppActivity {
+        last_seen_at,
+        inactive_days,
+        days_until_disconnect: (INACTIVITY_DISCONNECT_DAYS - inactive_days).max(0),
+        level,
+    })
+}
+
+/// Which lifecycle events an `account_update` carries, as far as the number's state is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LifecycleEvent {
+    /// `PARTNER_REMOVED`: the connection ended.
+    PartnerRemoved,
+    /// `ACCOUNT_OFFBOARDED`.
+    Offboarded,
+    /// `ACCOUNT_RECONNECTED`.
+    Reconnected,
+    /// `PARTNER_APP_INSTALLED` / `PARTNER_ADDED`: onboarding completed.
+    Installed,
+    /// `ACCOUNT_DELETED`: the business account is gone.
+    Deleted,
+}
+
+impl LifecycleEvent {
+    /// Maps Meta's `account_update.event`; other events don't change the lifecycle (they are
+    /// still recorded).
+    pub fn from_account_event(event: &str) -> Option<LifecycleEvent> {
+        match event {
+            "PARTNER_REMOVED" | "PARTNER_APP_UNINSTALLED" => Some(LifecycleEvent::PartnerRemoved),
+            "ACCOUNT_OFFBOARDED" => Some(LifecycleEvent::Offboarded),
+            "ACCOUNT_RECONNECTED" => Some(LifecycleEvent::Reconnected),
+            "PARTNER_APP_INSTALLED" | "PARTNER_ADDED" => Some(LifecycleEvent::Installed),
+            "ACCOUNT_DELETED" => Some(LifecycleEvent::Deleted),
+            _ => None,
+        }
+    }
+
+    /// The state after this event.
+    pub fn next_state(self, current: NumberState) -> NumberState {
+        match self {
+            LifecycleEvent::PartnerRemoved | LifecycleEvent::Deleted => NumberState::Disconnected,
+            LifecycleEvent::Offboarded => NumberState::Offboarded,
+            LifecycleEvent::Reconnected => NumberState::Live,
+            LifecycleEvent::Installed => match current {
+                NumberState::Onboarding => NumberState::Live,
+                other => other,
+            },
+        }
+    }
+}
+
+macro_rules! names {
+    ($ty:ident, $kind:literal, { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// The stable lowercase name used in storage and the API.
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $name),+ }
+            }
+        }
+        impl FromStr for $ty {
+            type Err = UnknownName;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s { $($name => Ok($ty::$variant),)+ _ => Err(UnknownName::new($kind, s)) }
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+    };
+}
+
+names!(NumberMode, "number mode", { Coexistence => "coexistence", CloudApi => "cloud_api" });
+names!(NumberState, "number state", {
+    Onboarding => "onboarding", Live => "live", Disconnected => "disconnected", Offboarded => "offboarded",
+});
+names!(HistoryImportState, "history import state", {
+    NotStarted => "not_started", InProgress => "in_progress", Complete => "complete", Declined => "declined",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::{
+        HistoryImport, HistoryImportState, InactivityLevel, LifecycleEvent, NumberMode,
+        NumberState, app_activity,
+    };
+    use crate::time::{DAY_MS, Timestamp};
+
+    const T0: Timestamp = Timestamp(1_750_000_000_000);
+
+    #[test]
+    fn warnings_at_10_and_12_days_of_app_inactivity() {
+        let at = |days: i64| {
+            app_activity(NumberMode::Coexistence, Some(T0), T0.plus_ms(days * DAY_MS)).unwrap()
+        };
+        assert_eq!(at(9).level, InactivityLevel::Ok);
+        assert_eq!(at(10).level, InactivityLevel::Warning);
+        assert_eq!(at(12).level, InactivityLevel::Critical);
+        assert_eq!(at(12).days_until_disconnect, 2);
+        assert_eq!(at(20).days_until_disconnect, 0);
+    }
+
+    #[test]
+    fn cloud_api_numbers_have_no_phone_app() {
+        assert!(app_activity(NumberMode::CloudApi, Some(T0), T0).is_none());
+    }
+
+    #[test]
+    fn partner_removed_disconnects_and_reconnected_goes_live() {
+        let s = LifecycleEvent::from_account_event("PARTNER_REMOVED")
+            .unwrap()
+            .next_state(NumberState::Live);
+        assert_eq!(s, NumberState::Disconnected);
+        let s = LifecycleEvent::from_account_event("ACCOUNT_RECONNECTED")
+            .unwrap()
+            .next_state(s);
+        assert_eq!(s, NumberState::Live);
+        assert!(LifecycleEvent::from_account_event("VOLUME_BASED_PRICING_TIER_UPDATE").is_none());
+    }
+
+    #[test]
+    fn history_progress_tracks_phases_out_of_order_and_completes_at_100() {
+        let mut h = HistoryImport::default();
+        h.record_chunk(1, 3, 40, 100, true);
+        h.record_chunk(0, 1, 20, 10, true);
+        h.record_chunk(1, 3, 40, 100, false); // a redelivered chunk
+        assert_eq!(h.state, HistoryImportState::InProgress);
+        assert_eq!(h.phases[&1].chunks, 1);
+        assert_eq!(h.progress, Some(40));
+        h.record_chunk(2, 1, 100, 5, true);
+        assert_eq!(h.state, HistoryImportState::Complete);
+    }
+}

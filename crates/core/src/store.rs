@@ -1,0 +1,151 @@
+//! The [`Store`] trait: everything the hub persists, as use-case verbs. Each method is one atomic
+//! unit of work; transactions stay inside the implementations, so this crate never sees a
+//! database type. Every backend passes the same contract suite (`store::contract`).
+
+mod records;
+
+pub use records::{
+    ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, ContactSummary,
+    MessageError, MessageEventRecord, MessagePreview, MessageRecord, NewApiToken, NumberRecord,
+    NumberSetup, StreamEvent, WebhookErrorRecord,
+};
+
+use async_trait::async_trait;
+
+use crate::ids::{ChatId, MessageId, NumberId, OrgId, Position};
+use crate::ingest::{IngestBatch, IngestOutcome};
+use crate::page::{Limit, Page};
+use crate::time::Timestamp;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing asked for does not exist (or belongs to another organization).
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule would be broken.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A cursor or filter the client sent is not valid.
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// The database could not be reached or failed; the operation may be retried.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// The hub's persistence. Implementations: SQLite (embedded, default); PostgreSQL later, held to
+/// the same contract suite.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The organization with this name, created if missing. The hub creates its default
+    /// organization this way at start.
+    async fn ensure_org(&self, name: &str, now: Timestamp) -> Result<OrgId, StoreError>;
+
+    /// Registers a number we are configured for (or updates its description). Numbers first
+    /// seen in a webhook are created by [`Store::ingest`] as unconfigured.
+    async fn upsert_number(
+        &self,
+        org: OrgId,
+        setup: NumberSetup,
+        now: Timestamp,
+    ) -> Result<NumberRecord, StoreError>;
+
+    /// Applies one verified webhook request atomically and durably: the raw body, every change
+    /// in it, the stream events. Idempotent: applying the same request again changes nothing.
+    /// Returns only after the commit; the caller answers Meta 200 after that.
+    async fn ingest(&self, batch: IngestBatch) -> Result<IngestOutcome, StoreError>;
+
+    /// Every number of the organization.
+    async fn list_numbers(&self, org: OrgId) -> Result<Vec<NumberRecord>, StoreError>;
+
+    /// One number.
+    async fn get_number(&self, org: OrgId, id: NumberId) -> Result<NumberRecord, StoreError>;
+
+    /// Contacts, optionally of one number and matching a search on names and phone numbers,
+    /// ordered by id.
+    async fn list_contacts(
+        &self,
+        org: OrgId,
+        filter: ContactFilter,
+        limit: Limit,
+        cursor: Option<&str>,
+    ) -> Result<Page<ContactRecord>, StoreError>;
+
+    /// Chats, most recent activity first.
+    async fn list_chats(
+        &self,
+        org: OrgId,
+        filter: ChatFilter,
+        limit: Limit,
+        cursor: Option<&str>,
+    ) -> Result<Page<ChatRecord>, StoreError>;
+
+    /// One chat.
+    async fn get_chat(&self, org: OrgId, id: ChatId) -> Result<ChatRecord, StoreError>;
+
+    /// The messages of a chat, newest first (by Meta's timestamp, then id).
+    async fn list_messages(
+        &self,
+        org: OrgId,
+        chat: ChatId,
+        limit: Limit,
+        cursor: Option<&str>,
+    ) -> Result<Page<MessageRecord>, StoreError>;
+
+    /// One message.
+    async fn get_message(&self, org: OrgId, id: MessageId) -> Result<MessageRecord, StoreError>;
+
+    /// The messages with this wamid (one per number at most).
+    async fn find_messages_by_wamid(
+        &self,
+        org: OrgId,
+        wamid: &str,
+    ) -> Result<Vec<MessageRecord>, StoreError>;
+
+    /// Full-text search over message texts and captions, best matches first.
+    async fn search_messages(
+        &self,
+        org: OrgId,
+        query: &str,
+        limit: Limit,
+        cursor: Option<&str>,
+    ) -> Result<Page<MessageRecord>, StoreError>;
+
+    /// What happened to a message after it was created: edits (with the previous text),
+    /// revokes, and every status with its pricing, oldest first.
+    async fn message_events(
+        &self,
+        org: OrgId,
+        id: MessageId,
+    ) -> Result<Vec<MessageEventRecord>, StoreError>;
+
+    /// Stream events after `after`, oldest first.
+    async fn events_since(
+        &self,
+        org: OrgId,
+        after: Position,
+        limit: Limit,
+    ) -> Result<Vec<StreamEvent>, StoreError>;
+
+    /// The newest stream position (of any organization).
+    async fn head_position(&self) -> Result<Position, StoreError>;
+
+    /// Value-level errors Meta reported in webhooks, newest first.
+    async fn list_webhook_errors(
+        &self,
+        org: OrgId,
+        limit: Limit,
+    ) -> Result<Vec<WebhookErrorRecord>, StoreError>;
+
+    /// Stores a new API token (only its hash).
+    async fn create_api_token(
+        &self,
+        org: OrgId,
+        token: NewApiToken,
+        now: Timestamp,
+    ) -> Result<ApiTokenRecord, StoreError>;
+
+    /// The live (not revoked) token with this hash.
+    async fn find_api_token(&self, hash: &[u8; 32]) -> Result<Option<ApiTokenRecord>, StoreError>;
+}
