@@ -332,3 +332,159 @@ mod tests {
         assert_eq!(h.state, HistoryImportState::Complete);
     }
 }
+
+/// A number's health as admins and the inbox banner see it, computed at `now`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Health {
+    /// Lifecycle state, with the derived `syncing` and `at_risk` refinements: one of
+    /// `onboarding`, `syncing`, `live`, `at_risk`, `disconnected`, `offboarded`.
+    pub lifecycle: &'static str,
+    /// Phone-app activity (coexistence numbers only).
+    pub app_activity: Option<AppActivity>,
+    /// The one-time history import.
+    pub history: HistoryImport,
+    /// When the last webhook for the number arrived.
+    pub last_webhook_at: Option<Timestamp>,
+    /// Why Meta disconnected it, with an explanation for people.
+    pub disconnection: Option<DisconnectionView>,
+    /// Sentences an admin should read, most urgent first (empty when all is well).
+    pub warnings: Vec<String>,
+}
+
+/// A disconnection with its explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisconnectionView {
+    /// Meta's reason.
+    pub reason: Option<String>,
+    /// `USER` or `SYSTEM`.
+    pub initiated_by: Option<String>,
+    /// When.
+    pub at: Timestamp,
+    /// What it means and what to do.
+    pub explanation: &'static str,
+}
+
+/// The inputs of [`Health::compute`], taken from a stored number.
+#[derive(Debug, Clone, Copy)]
+pub struct HealthInputs<'a> {
+    /// Mode.
+    pub mode: NumberMode,
+    /// Stored state.
+    pub state: NumberState,
+    /// Last phone-app sign of life.
+    pub last_app_activity_at: Option<Timestamp>,
+    /// Onboarding time (the activity clock starts there when nothing was seen yet).
+    pub onboarded_at: Option<Timestamp>,
+    /// Last webhook.
+    pub last_webhook_at: Option<Timestamp>,
+    /// Disconnection.
+    pub disconnection: Option<&'a Disconnection>,
+    /// History import.
+    pub history: &'a HistoryImport,
+}
+
+impl Health {
+    /// Derives the health at `now`.
+    pub fn compute(i: HealthInputs<'_>, now: Timestamp) -> Health {
+        let live = i.state == NumberState::Live;
+        let activity = if live {
+            app_activity(i.mode, i.last_app_activity_at.or(i.onboarded_at), now)
+        } else {
+            None
+        };
+        let at_risk = activity.is_some_and(|a| a.level != InactivityLevel::Ok);
+        let syncing = i.history.state == HistoryImportState::InProgress;
+        let lifecycle = match i.state {
+            NumberState::Live if at_risk => "at_risk",
+            NumberState::Live if syncing => "syncing",
+            other => other.as_str(),
+        };
+        let disconnection = i
+            .disconnection
+            .filter(|_| !live)
+            .map(|d| DisconnectionView {
+                reason: d.reason.clone(),
+                initiated_by: d.initiated_by.clone(),
+                at: d.at,
+                explanation: d.explain(),
+            });
+        let mut warnings = Vec::new();
+        if let Some(d) = &disconnection {
+            warnings.push(format!("Disconnected by Meta: {}", d.explanation));
+        }
+        if i.state == NumberState::Offboarded {
+            warnings.push("The number was offboarded after a device change or re-registration; it reconnects when the business completes onboarding again.".to_owned());
+        }
+        if let Some(a) = activity.filter(|a| a.level != InactivityLevel::Ok) {
+            warnings.push(format!(
+                "The WhatsApp Business App has not been opened on the phone for {} days; Meta disconnects the number after about {} days ({} left). Open the app on the phone.",
+                a.inactive_days, INACTIVITY_DISCONNECT_DAYS, a.days_until_disconnect
+            ));
+        }
+        Health {
+            lifecycle,
+            app_activity: activity,
+            history: i.history.clone(),
+            last_webhook_at: i.last_webhook_at,
+            disconnection,
+            warnings,
+        }
+    }
+}
+
+#[cfg(test)]
+mod health_tests {
+    use super::{Disconnection, Health, HealthInputs, HistoryImport, NumberMode, NumberState};
+    use crate::time::{DAY_MS, Timestamp};
+
+    const T0: Timestamp = Timestamp(1_750_000_000_000);
+
+    fn inputs<'a>(
+        state: NumberState,
+        d: Option<&'a Disconnection>,
+        h: &'a HistoryImport,
+    ) -> HealthInputs<'a> {
+        HealthInputs {
+            mode: NumberMode::Coexistence,
+            state,
+            last_app_activity_at: Some(T0),
+            onboarded_at: Some(T0),
+            last_webhook_at: None,
+            disconnection: d,
+            history: h,
+        }
+    }
+
+    #[test]
+    fn a_quiet_phone_makes_the_number_at_risk_with_a_warning() {
+        let h = HistoryImport::default();
+        let health = Health::compute(inputs(NumberState::Live, None, &h), T0.plus_ms(11 * DAY_MS));
+        assert_eq!(health.lifecycle, "at_risk");
+        assert_eq!(health.warnings.len(), 1);
+        assert!(
+            health.warnings[0].contains("11 days"),
+            "{:?}",
+            health.warnings
+        );
+    }
+
+    #[test]
+    fn a_disconnected_number_explains_why() {
+        let h = HistoryImport::default();
+        let d = Disconnection {
+            reason: Some("PRIMARY_INACTIVITY".into()),
+            initiated_by: Some("SYSTEM".into()),
+            at: T0,
+        };
+        let health = Health::compute(inputs(NumberState::Disconnected, Some(&d), &h), T0);
+        assert_eq!(health.lifecycle, "disconnected");
+        assert!(health.app_activity.is_none());
+        assert!(
+            health
+                .disconnection
+                .unwrap()
+                .explanation
+                .contains("14 days")
+        );
+    }
+}

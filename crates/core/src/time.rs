@@ -6,9 +6,23 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// A UTC instant, in milliseconds since the Unix epoch.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// A UTC instant, in milliseconds since the Unix epoch. It serializes as RFC 3339 in UTC (the
+/// REST API's format) and deserializes from RFC 3339 with any offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
+
+impl Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_rfc3339())
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Timestamp::parse_rfc3339(&s).map_err(serde::de::Error::custom)
+    }
+}
 
 /// One second, minute, hour and day in milliseconds.
 pub const SECOND_MS: i64 = 1_000;
@@ -93,6 +107,19 @@ mod tests {
         assert_eq!(
             Timestamp(1_739_321_024_500).to_rfc3339(),
             "2025-02-12T00:43:44.5Z"
+        );
+    }
+
+    #[test]
+    fn serde_uses_rfc3339() {
+        let t = Timestamp::from_unix_secs(1_739_321_024);
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            "\"2025-02-12T00:43:44Z\""
+        );
+        assert_eq!(
+            serde_json::from_str::<Timestamp>("\"2025-02-12T00:43:44Z\"").unwrap(),
+            t
         );
     }
 
