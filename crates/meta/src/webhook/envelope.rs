@@ -235,7 +235,7 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
 
 impl<'de> Deserialize<'de> for Change {
     /// Generic path (any deserializer): when `value` precedes `field` it is buffered as JSON
-    /// and then converted. [`crate::webhook::parse`] has a faster path with exact positions.
+    /// and then converted. [`crate::webhook::parse()`] has a faster path with exact positions.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_map(ChangeVisitor)
     }
