@@ -1,7 +1,9 @@
 //! Integration tests of the `meta` crate. One binary, one module per area.
 
 mod fixtures;
+mod graph_errors;
 mod malformed;
 mod signature;
 mod smoke;
+mod validate;
 mod variants;
