@@ -4,8 +4,12 @@
 //! [`Change`]s found in every entry × change × array element. Normalization is pure; the store
 //! applies a batch in one transaction.
 
+mod normalize;
+mod read;
 mod summary;
 
+pub use normalize::{HISTORY_DECLINED_CODE, normalize};
+pub use read::{ReadError, read_webhook};
 pub use summary::text_of;
 
 use serde::Serialize;
@@ -32,6 +36,28 @@ pub struct IngestBatch {
     pub signature: Option<String>,
     /// Everything in it.
     pub changes: Vec<Change>,
+}
+
+impl IngestBatch {
+    /// A batch for `raw_body`, hashing it for deduplication.
+    pub fn new(
+        default_org: OrgId,
+        received_at: Timestamp,
+        raw_body: Vec<u8>,
+        signature: Option<String>,
+        changes: Vec<Change>,
+    ) -> Self {
+        use sha2::Digest;
+        let body_sha256 = sha2::Sha256::digest(&raw_body).into();
+        IngestBatch {
+            default_org,
+            received_at,
+            raw_body,
+            body_sha256,
+            signature,
+            changes,
+        }
+    }
 }
 
 /// The number a change concerns, as the webhook names it.
