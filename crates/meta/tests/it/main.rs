@@ -2,6 +2,7 @@
 
 mod fixtures;
 mod graph_errors;
+mod lossless;
 mod malformed;
 mod signature;
 mod smoke;
