@@ -119,8 +119,6 @@ impl World {
         if !self.phones[pnid].history_sharing {
             let error = ErrorOut {
                 code: 2593109,
-                title: "History sync is turned off by the business from the WhatsApp Business App"
-                    .to_owned(),
                 details: "History sharing is turned off by the business".to_owned(),
                 href: false,
             };

@@ -1,22 +1,52 @@
-//! Meta-shaped webhook payloads, one constructor per kind of update.
+//! Meta-shaped webhook payloads, one constructor per kind of update, built from the `meta`
+//! crate's typed values (never hand-written JSON).
 //!
-//! The inputs are plain sandbox structs; the output is a [`Change`] (`field` + `value`) that the
-//! outbox batches into an envelope and serializes ASCII-only.
+//! The inputs are plain sandbox structs; message content arrives in Meta's own
+//! `{"type": …, "<type>": {…}}` form and is parsed into `meta`'s `MessageContent` (so content
+//! the sandbox cannot model is refused up front). The output is a [`Change`] that the outbox
+//! batches into an envelope and serializes ASCII-only with `meta::json::to_vec_ascii`.
 
-use serde_json::{Map, Value, json};
+use meta::error::{ErrorCode, WebhookError};
+use meta::ids::{
+    BusinessId, ConversationId, DisplayPhoneNumber, PhoneNumberId, TemplateId, UserId, WaId,
+    WabaId, Wamid,
+};
+use meta::time::Timestamp;
+use meta::webhook::account_update::{
+    AccountEvent, AccountUpdate, DisconnectionInfo, DisconnectionReason, InitiatedBy, WabaInfo,
+};
+use meta::webhook::echoes::{EchoesValue, MessageEcho};
+use meta::webhook::history::{
+    HistoryItem, HistoryMessage, HistoryStatus, HistoryThread, HistoryValue,
+};
+use meta::webhook::messages::{Context, InboundMessage, MessageContent, MessagesValue, Referral};
+use meta::webhook::state_sync::{StateSyncEntry, StateSyncValue};
+use meta::webhook::statuses::{
+    Conversation as MetaConversation, ConversationCategory, ConversationOrigin, DeliveryStatus,
+    Pricing, PricingCategory, PricingType, Status,
+};
+use meta::webhook::templates::{
+    RejectionInfo, TemplateCategory, TemplateReason, TemplateStatus, TemplateStatusUpdate,
+};
+use meta::webhook::user_preferences::{
+    PreferenceCategory, PreferenceValue, UserPreference, UserPreferencesValue,
+};
+use meta::webhook::{ChangeValue, Contact, Entry, Envelope, Metadata};
+use serde_json::{Map, Value};
 
 use crate::webhooks::Update;
 
 /// One `changes[]` element.
 #[derive(Clone, Debug)]
-pub(crate) struct Change {
-    field: &'static str,
-    value: Value,
-}
+pub(crate) struct Change(meta::webhook::Change);
 
 impl Change {
+    fn of(value: ChangeValue) -> Change {
+        Change(meta::webhook::Change::new(value))
+    }
+
     pub(crate) fn field_name(&self) -> String {
-        self.field.to_owned()
+        self.0.field().to_owned()
     }
 }
 
@@ -65,11 +95,10 @@ pub(crate) struct PricingOut {
     pub(crate) category: String,
 }
 
-/// A Meta error object (`errors[]`).
+/// A Meta error object (`errors[]`): title and message come from the code.
 #[derive(Clone, Debug)]
 pub(crate) struct ErrorOut {
     pub(crate) code: i64,
-    pub(crate) title: String,
     pub(crate) details: String,
     pub(crate) href: bool,
 }
@@ -156,273 +185,320 @@ pub(crate) struct PreferenceOut {
     pub(crate) timestamp_s: i64,
 }
 
-fn base(meta: Meta<'_>) -> Map<String, Value> {
-    let mut value = Map::new();
-    value.insert("messaging_product".to_owned(), json!("whatsapp"));
-    value.insert(
-        "metadata".to_owned(),
-        json!({"display_phone_number": meta.display_phone_number, "phone_number_id": meta.phone_number_id}),
-    );
-    value
+/// Ids the sandbox made itself are always valid; an unparsable one (an odd configured display
+/// number) degrades to "0" rather than panicking.
+fn id<T>(s: &str, parse: fn(String) -> Result<T, meta::ids::IdError>) -> T {
+    parse(s.to_owned())
+        .or_else(|_| parse("0".to_owned()))
+        .unwrap_or_else(|_| unreachable!("\"0\" is a valid id"))
 }
 
-fn contact(who: Who<'_>) -> Value {
-    let mut c = json!({"profile": {"name": who.name}, "wa_id": who.wa_id});
+fn wa(s: &str) -> WaId {
+    id(s, WaId::parse)
+}
+
+fn wamid(s: &str) -> Wamid {
+    id(s, Wamid::parse)
+}
+
+fn ts(secs: i64) -> Timestamp {
+    Timestamp::from_unix_secs(secs)
+}
+
+/// Parses content in Meta's `{"type": …, "<type>": {…}}` form into `meta`'s typed content,
+/// naming what was wrong when it does not fit.
+pub(crate) fn parse_content(content: &Value) -> Result<MessageContent, String> {
+    let mut object = content
+        .as_object()
+        .cloned()
+        .ok_or_else(|| "message content must be a JSON object".to_owned())?;
+    object.insert("id".to_owned(), Value::String("wamid.content".to_owned()));
+    object.insert("timestamp".to_owned(), Value::String("0".to_owned()));
+    let message: InboundMessage = serde_json::from_value(Value::Object(object))
+        .map_err(|e| format!("message content does not match Meta's shape: {e}"))?;
+    match message.content {
+        MessageContent::Missing { .. } => Err("the object named by `type` is missing".to_owned()),
+        content => Ok(content),
+    }
+}
+
+fn content(value: &Value) -> MessageContent {
+    // Content was validated with `parse_content` when it entered the sandbox.
+    parse_content(value).unwrap_or(MessageContent::Missing {
+        type_name: value
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("text")
+            .to_owned(),
+    })
+}
+
+fn metadata(meta: Meta<'_>) -> Metadata {
+    Metadata::new(
+        id(meta.display_phone_number, DisplayPhoneNumber::parse),
+        id(meta.phone_number_id, PhoneNumberId::parse),
+    )
+}
+
+fn contact(who: Who<'_>) -> Contact {
+    let mut c = Contact::new(wa(who.wa_id), who.name);
     if let Some((user, parent)) = who.user_ids {
-        c["user_id"] = json!(user);
-        c["parent_user_id"] = json!(parent);
+        c.user_id = Some(id(user, UserId::parse));
+        c.parent_user_id = Some(id(parent, UserId::parse));
     }
     c
 }
 
-fn merge(into: &mut Map<String, Value>, content: &Value) {
-    if let Some(obj) = content.as_object() {
-        for (k, v) in obj {
-            into.insert(k.clone(), v.clone());
-        }
+fn webhook_error(e: &ErrorOut) -> WebhookError {
+    let mut error =
+        WebhookError::from_code(ErrorCode::from_code(e.code)).with_details(e.details.clone());
+    if !e.href {
+        error.href = None;
     }
-}
-
-pub(crate) fn error_json(e: &ErrorOut) -> Value {
-    let mut v = json!({"code": e.code, "title": e.title, "message": e.title,
-                       "error_data": {"details": e.details}});
-    if e.href {
-        v["href"] = json!("/documentation/business-messaging/whatsapp/support/error-codes");
-    }
-    v
+    error
 }
 
 /// A customer message: `field: messages` with `contacts` and `messages`.
 pub(crate) fn inbound(meta: Meta<'_>, who: Who<'_>, msg: &Inbound) -> Change {
-    let mut m = Map::new();
-    if let Some(ctx) = &msg.context {
-        m.insert("context".to_owned(), ctx.clone());
+    let mut m = InboundMessage::new(
+        wa(&msg.from),
+        wamid(&msg.id),
+        ts(msg.timestamp_s),
+        content(&msg.content),
+    );
+    m.from_user_id = msg.from_user_id.as_deref().map(|u| id(u, UserId::parse));
+    m.context = msg
+        .context
+        .clone()
+        .and_then(|c| serde_json::from_value::<Context>(c).ok());
+    m.referral = msg
+        .referral
+        .clone()
+        .and_then(|r| serde_json::from_value::<Referral>(r).ok());
+    Change::of(ChangeValue::Messages(MessagesValue::inbound(
+        metadata(meta),
+        contact(who),
+        m,
+    )))
+}
+
+/// Checks reply context and referral objects before they are accepted.
+pub(crate) fn check_context(
+    context: Option<&Value>,
+    referral: Option<&Value>,
+) -> Result<(), String> {
+    if let Some(c) = context {
+        serde_json::from_value::<Context>(c.clone())
+            .map_err(|e| format!("invalid `context`: {e}"))?;
     }
-    m.insert("from".to_owned(), json!(msg.from));
-    if let Some(uid) = &msg.from_user_id {
-        m.insert("from_user_id".to_owned(), json!(uid));
+    if let Some(r) = referral {
+        serde_json::from_value::<Referral>(r.clone())
+            .map_err(|e| format!("invalid `referral`: {e}"))?;
     }
-    m.insert("id".to_owned(), json!(msg.id));
-    m.insert("timestamp".to_owned(), json!(msg.timestamp_s.to_string()));
-    if let Some(r) = &msg.referral {
-        m.insert("referral".to_owned(), r.clone());
-    }
-    merge(&mut m, &msg.content);
-    let mut value = base(meta);
-    value.insert("contacts".to_owned(), json!([contact(who)]));
-    value.insert("messages".to_owned(), json!([Value::Object(m)]));
-    Change {
-        field: "messages",
-        value: Value::Object(value),
-    }
+    Ok(())
 }
 
 /// A status of an API send: `field: messages` with `statuses` (and `contacts` beside it).
 pub(crate) fn status(meta: Meta<'_>, who: Who<'_>, st: &StatusOut) -> Change {
-    let mut s = json!({"id": st.id, "status": st.status, "timestamp": st.timestamp_s.to_string(),
-                       "recipient_id": st.recipient_id});
-    if let Some(b) = &st.biz_opaque_callback_data {
-        s["biz_opaque_callback_data"] = json!(b);
-    }
-    if let Some(c) = &st.conversation {
-        let mut conv = json!({"id": c.id, "origin": {"type": c.origin}});
-        if let Some(exp) = c.expiration_s {
-            conv["expiration_timestamp"] = json!(exp.to_string());
-        }
-        s["conversation"] = conv;
-    }
+    let mut s = Status::new(
+        wamid(&st.id),
+        DeliveryStatus::from_wire(&st.status),
+        ts(st.timestamp_s),
+        wa(&st.recipient_id),
+    );
+    s.biz_opaque_callback_data = st.biz_opaque_callback_data.clone();
+    s.conversation = st.conversation.as_ref().map(|c| MetaConversation {
+        id: Some(id(&c.id, ConversationId::parse)),
+        expiration_timestamp: c.expiration_s.map(ts),
+        origin: Some(ConversationOrigin {
+            type_: ConversationCategory::from_wire(&c.origin),
+            extra: Map::new(),
+        }),
+        extra: Map::new(),
+    });
     if let Some(p) = &st.pricing {
-        s["pricing"] = json!({"billable": p.billable, "pricing_model": "PMP",
-                              "type": p.pricing_type, "category": p.category});
+        let mut pricing = Pricing::pmp(
+            PricingType::from_wire(&p.pricing_type),
+            PricingCategory::from_wire(&p.category),
+        );
+        pricing.billable = Some(p.billable);
+        s = s.with_pricing(pricing);
     }
     if !st.errors.is_empty() {
-        s["errors"] = Value::Array(st.errors.iter().map(error_json).collect());
+        s = s.with_errors(st.errors.iter().map(webhook_error).collect());
     }
-    let mut value = base(meta);
-    value.insert("contacts".to_owned(), json!([contact(who)]));
-    value.insert("statuses".to_owned(), json!([s]));
-    Change {
-        field: "messages",
-        value: Value::Object(value),
-    }
+    let mut value = MessagesValue::status(metadata(meta), s);
+    value.contacts = Some(vec![contact(who)]);
+    Change::of(ChangeValue::Messages(value))
 }
 
-/// A message sent from the phone app: `field: smb_message_echoes`.
+/// A message sent from the phone app: `field: smb_message_echoes` (with `contacts`).
 pub(crate) fn echo(meta: Meta<'_>, who: Who<'_>, e: &EchoOut) -> Change {
-    let mut m = Map::new();
-    m.insert("from".to_owned(), json!(e.from));
-    m.insert("to".to_owned(), json!(e.to));
+    let mut m = MessageEcho::new(
+        wa(&e.from),
+        wa(&e.to),
+        wamid(&e.id),
+        ts(e.timestamp_s),
+        content(&e.content),
+    );
     if let Some((user, parent)) = &e.to_user_ids {
-        m.insert("to_user_id".to_owned(), json!(user));
-        m.insert("to_parent_user_id".to_owned(), json!(parent));
+        m.to_user_id = Some(id(user, UserId::parse));
+        m.to_parent_user_id = Some(id(parent, UserId::parse));
     }
-    m.insert("id".to_owned(), json!(e.id));
-    m.insert("timestamp".to_owned(), json!(e.timestamp_s.to_string()));
-    merge(&mut m, &e.content);
-    let mut value = base(meta);
-    value.insert("contacts".to_owned(), json!([contact(who)]));
-    value.insert("message_echoes".to_owned(), json!([Value::Object(m)]));
-    Change {
-        field: "smb_message_echoes",
-        value: Value::Object(value),
-    }
+    let mut value = EchoesValue::single(metadata(meta), m);
+    value.contacts = Some(vec![contact(who)]);
+    Change::of(ChangeValue::MessageEchoes(value))
 }
 
-/// Address-book changes: `field: smb_app_state_sync`.
+/// Address-book changes: `field: smb_app_state_sync` (`remove` carries only the number).
 pub(crate) fn state_sync(meta: Meta<'_>, items: &[StateSyncOut]) -> Change {
-    let items: Vec<Value> = items
+    let entries = items
         .iter()
-        .map(|i| {
-            let mut contact = json!({});
-            let action = match &i.names {
-                Some((full, first)) => {
-                    contact["full_name"] = json!(full);
-                    contact["first_name"] = json!(first);
-                    "add"
-                }
-                None => "remove",
-            };
-            contact["phone_number"] = json!(i.phone_number);
-            json!({"type": "contact", "contact": contact, "action": action,
-                   "metadata": {"timestamp": i.timestamp_s.to_string()}})
+        .map(|i| match &i.names {
+            Some((full, first)) => {
+                StateSyncEntry::add_contact(wa(&i.phone_number), full, first, ts(i.timestamp_s))
+            }
+            None => StateSyncEntry::remove_contact(wa(&i.phone_number), ts(i.timestamp_s)),
         })
         .collect();
-    let mut value = base(meta);
-    value.insert("state_sync".to_owned(), Value::Array(items));
-    Change {
-        field: "smb_app_state_sync",
-        value: Value::Object(value),
-    }
+    Change::of(ChangeValue::StateSync(StateSyncValue::new(
+        metadata(meta),
+        entries,
+    )))
 }
 
 /// One history chunk: `field: history` with `history[].metadata` and `threads`.
 pub(crate) fn history_chunk(meta: Meta<'_>, chunk: &ChunkOut) -> Change {
-    let threads: Vec<Value> = chunk
+    let threads = chunk
         .threads
         .iter()
-        .map(|(id, messages)| {
-            let messages: Vec<Value> = messages.iter().map(history_message).collect();
-            json!({"id": id, "messages": messages})
+        .map(|(thread, messages)| HistoryThread {
+            id: wa(thread),
+            messages: messages.iter().map(history_message).collect(),
+            extra: Map::new(),
         })
         .collect();
-    let mut value = base(meta);
-    value.insert(
-        "history".to_owned(),
-        json!([{"metadata": {"phase": chunk.phase, "chunk_order": chunk.chunk_order,
-                             "progress": chunk.progress}, "threads": threads}]),
+    let item = HistoryItem::chunk(
+        u32::from(chunk.phase),
+        chunk.chunk_order,
+        u32::from(chunk.progress),
+        threads,
     );
-    Change {
-        field: "history",
-        value: Value::Object(value),
-    }
+    Change::of(ChangeValue::History(HistoryValue::chunks(
+        metadata(meta),
+        vec![item],
+    )))
 }
 
-fn history_message(h: &HistoryMessageOut) -> Value {
-    let mut m = Map::new();
-    m.insert("from".to_owned(), json!(h.from));
-    m.insert("id".to_owned(), json!(h.id));
-    m.insert("timestamp".to_owned(), json!(h.timestamp_s.to_string()));
-    match &h.content {
-        Some(content) => merge(&mut m, content),
-        None => {
-            m.insert("type".to_owned(), json!("media_placeholder"));
-        }
-    }
-    m.insert("history_context".to_owned(), json!({"status": h.status}));
-    Value::Object(m)
+fn history_message(h: &HistoryMessageOut) -> HistoryMessage {
+    let body = match &h.content {
+        Some(c) => content(c),
+        None => MessageContent::MediaPlaceholder,
+    };
+    HistoryMessage::new(
+        wa(&h.from),
+        wamid(&h.id),
+        ts(h.timestamp_s),
+        body,
+        HistoryStatus::from_wire(&h.status),
+    )
 }
 
 /// Media follow-ups of a history export: `field: history` with `value.messages[]`.
 pub(crate) fn history_media(meta: Meta<'_>, messages: &[(String, String, i64, Value)]) -> Change {
-    let messages: Vec<Value> = messages
+    let messages = messages
         .iter()
-        .map(|(from, id, ts, content)| {
-            let mut m = Map::new();
-            m.insert("from".to_owned(), json!(from));
-            m.insert("id".to_owned(), json!(id));
-            m.insert("timestamp".to_owned(), json!(ts.to_string()));
-            merge(&mut m, content);
-            Value::Object(m)
-        })
+        .map(|(from, mid, t, c)| InboundMessage::new(wa(from), wamid(mid), ts(*t), content(c)))
         .collect();
-    let mut value = base(meta);
-    value.insert("messages".to_owned(), Value::Array(messages));
-    Change {
-        field: "history",
-        value: Value::Object(value),
-    }
+    Change::of(ChangeValue::History(HistoryValue::media(
+        metadata(meta),
+        messages,
+    )))
 }
 
 /// The business declined history sharing: one `history` webhook with error 2593109.
 pub(crate) fn history_declined(meta: Meta<'_>, error: &ErrorOut) -> Change {
-    let mut value = base(meta);
-    value.insert(
-        "history".to_owned(),
-        json!([{"errors": [error_json(error)]}]),
-    );
-    Change {
-        field: "history",
-        value: Value::Object(value),
-    }
+    let item = HistoryItem {
+        errors: Some(vec![webhook_error(error)]),
+        ..HistoryItem::default()
+    };
+    Change::of(ChangeValue::History(HistoryValue::chunks(
+        metadata(meta),
+        vec![item],
+    )))
 }
 
 /// `field: account_update`.
 pub(crate) fn account_update(a: &AccountUpdateOut) -> Change {
-    let mut v = Map::new();
-    if let Some(p) = &a.phone_number {
-        v.insert("phone_number".to_owned(), json!(p));
-    }
-    v.insert("event".to_owned(), json!(a.event));
-    if let Some((waba, owner)) = &a.waba_info {
-        v.insert(
-            "waba_info".to_owned(),
-            json!({"waba_id": waba, "owner_business_id": owner}),
-        );
-    }
-    if let Some((reason, by)) = &a.disconnection {
-        v.insert(
-            "disconnection_info".to_owned(),
-            json!({"reason": reason, "initiated_by": by}),
-        );
-    }
-    Change {
-        field: "account_update",
-        value: Value::Object(v),
-    }
+    let mut value = AccountUpdate::new(AccountEvent::from_wire(&a.event));
+    value.phone_number = a.phone_number.as_deref().map(wa);
+    value.waba_info = a.waba_info.as_ref().map(|(waba, owner)| {
+        let mut info = WabaInfo::new(id(waba, WabaId::parse));
+        info.owner_business_id = Some(id(owner, BusinessId::parse));
+        info
+    });
+    value.disconnection_info = a
+        .disconnection
+        .as_ref()
+        .map(|(reason, by)| DisconnectionInfo {
+            reason: Some(DisconnectionReason::from_wire(reason)),
+            initiated_by: Some(InitiatedBy::from_wire(by)),
+            extra: Map::new(),
+        });
+    Change::of(ChangeValue::AccountUpdate(Box::new(value)))
 }
 
-/// `field: message_template_status_update`.
+/// `field: message_template_status_update` (`message_template_id` is an integer).
 pub(crate) fn template_status(t: &TemplateStatusOut) -> Change {
-    let mut v = json!({"event": t.event, "message_template_id": t.template_id,
-                       "message_template_name": t.name, "message_template_language": t.language,
-                       "reason": t.reason, "message_template_category": t.category});
-    if let Some((reason, recommendation)) = &t.rejection {
-        v["rejection_info"] = json!({"reason": reason, "recommendation": recommendation});
-    }
-    Change {
-        field: "message_template_status_update",
-        value: v,
-    }
+    let mut value = TemplateStatusUpdate::new(
+        TemplateStatus::from_wire(&t.event),
+        TemplateId::from_integer(t.template_id),
+        &t.name,
+        &t.language,
+    );
+    value.reason = Some(Some(TemplateReason::from_wire(&t.reason)));
+    value.message_template_category = Some(TemplateCategory::from_wire(&t.category));
+    value.rejection_info = t
+        .rejection
+        .as_ref()
+        .map(|(reason, recommendation)| RejectionInfo {
+            reason: Some(reason.clone()),
+            recommendation: Some(recommendation.clone()),
+            extra: Map::new(),
+        });
+    Change::of(ChangeValue::TemplateStatus(value))
 }
 
 /// `field: user_preferences` (marketing stop / resume).
 pub(crate) fn user_preferences(meta: Meta<'_>, who: Who<'_>, p: &PreferenceOut) -> Change {
-    let (value_word, detail) = if p.stop {
-        ("stop", "User requested to stop marketing messages")
+    let (value, detail) = if p.stop {
+        (
+            PreferenceValue::Stop,
+            "User requested to stop marketing messages",
+        )
     } else {
-        ("resume", "User requested to resume marketing messages")
+        (
+            PreferenceValue::Resume,
+            "User requested to resume marketing messages",
+        )
     };
-    let mut value = base(meta);
-    value.insert("contacts".to_owned(), json!([contact(who)]));
-    value.insert(
-        "user_preferences".to_owned(),
-        json!([{"wa_id": p.wa_id, "detail": detail, "category": "marketing_messages",
-                "value": value_word, "timestamp": p.timestamp_s}]),
-    );
-    Change {
-        field: "user_preferences",
-        value: Value::Object(value),
-    }
+    let preference = UserPreference {
+        wa_id: Some(wa(&p.wa_id)),
+        user_id: who.user_ids.map(|(user, _)| id(user, UserId::parse)),
+        detail: Some(detail.to_owned()),
+        category: Some(PreferenceCategory::MarketingMessages),
+        value: Some(value),
+        timestamp: Some(Timestamp::integer(p.timestamp_s)),
+        extra: Map::new(),
+    };
+    let value = UserPreferencesValue {
+        messaging_product: Some("whatsapp".to_owned()),
+        metadata: Some(metadata(meta)),
+        contacts: Some(vec![contact(who)]),
+        user_preferences: Some(vec![preference]),
+        extra: Map::new(),
+    };
+    Change::of(ChangeValue::UserPreferences(value))
 }
 
 /// The POST body for a batch: one entry (all updates of a batch share `entry[].id`), one change
@@ -431,15 +507,10 @@ pub(crate) fn envelope_bytes(updates: &[Update]) -> Vec<u8> {
     let Some(first) = updates.first() else {
         return b"{}".to_vec();
     };
-    let changes: Vec<Value> = updates
-        .iter()
-        .map(|u| json!({"value": u.change.value, "field": u.change.field}))
-        .collect();
-    let mut entry = json!({"id": first.entry_id});
+    let changes = updates.iter().map(|u| u.change.0.clone()).collect();
+    let mut entry = Entry::new(id(&first.entry_id, WabaId::parse), changes);
     if let Some(t) = first.entry_time_s {
-        entry["time"] = json!(t);
+        entry = entry.with_time(t);
     }
-    entry["changes"] = Value::Array(changes);
-    let envelope = json!({"object": "whatsapp_business_account", "entry": [entry]});
-    meta::json::to_vec_ascii(&envelope).unwrap_or_default()
+    meta::json::to_vec_ascii(&Envelope::new(vec![entry])).unwrap_or_default()
 }

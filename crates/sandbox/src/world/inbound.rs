@@ -57,6 +57,9 @@ impl World {
             None
         };
         let content = Value::Object(obj.clone());
+        checked(&content)?;
+        builder::check_context(context.as_ref(), referral.as_ref())
+            .map_err(ControlError::bad_request)?;
         let wamid = self.ids.wamid(wa_id, Direction::Inbound);
         self.remember_customer_message(pnid, wa_id, &wamid, &kind, &content);
         let connected = self.numbers[pnid].is_connected();
@@ -195,6 +198,7 @@ impl World {
             self.attach_media(pnid, &kind, obj)?;
         }
         let new_content = Value::Object(obj.clone());
+        checked(&new_content)?;
         if let Some(m) = self.phones.get_mut(pnid).and_then(|p| p.find_mut(original)) {
             m.content = new_content.clone();
         }
@@ -355,6 +359,13 @@ impl World {
             )))
         }
     }
+}
+
+/// Refuses content that does not fit Meta's shape for its type (checked with `meta`).
+pub(crate) fn checked(content: &Value) -> Result<(), ControlError> {
+    builder::parse_content(content)
+        .map(|_| ())
+        .map_err(ControlError::bad_request)
 }
 
 /// The `type` of a content object, checking its same-named object is there when required.

@@ -10,7 +10,7 @@ use crate::state::messages::{MessageRecord, Origin};
 use crate::state::phone::{ChatMessage, PhoneApp, PhoneContact, is_media_type};
 use crate::webhooks::builder::{self, EchoOut, StateSyncOut};
 use crate::world::World;
-use crate::world::inbound::content_type;
+use crate::world::inbound::{checked, content_type};
 
 /// One message of a thread seeded onto the phone.
 #[derive(Debug, Clone)]
@@ -73,6 +73,7 @@ impl World {
             None
         };
         let content = Value::Object(obj.clone());
+        checked(&content)?;
         let wamid = self.ids.wamid(&wa_id, Direction::Outbound);
         self.messages.insert(
             wamid.clone(),
@@ -162,6 +163,7 @@ impl World {
                 if is_media_type(&kind) {
                     self.attach_media(pnid, &kind, obj)?;
                 }
+                checked(&new)?;
                 if let Some(m) = self.phones.get_mut(pnid).and_then(|p| p.find_mut(original)) {
                     m.content = new.clone();
                 }
@@ -264,6 +266,7 @@ impl World {
         if is_media_type(&kind) {
             self.attach_media(pnid, &kind, obj)?;
         }
+        checked(&message)?;
         let direction = if seed.from_business {
             Direction::Outbound
         } else {

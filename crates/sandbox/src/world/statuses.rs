@@ -57,19 +57,6 @@ fn rank(status: &str) -> u8 {
     }
 }
 
-/// Title of the errors the sandbox puts on `failed` statuses.
-pub(crate) fn error_title(code: i64) -> &'static str {
-    match code {
-        131047 => "Re-engagement message",
-        131050 => {
-            "Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business."
-        }
-        131009 => "Parameter value is not valid",
-        131049 => "This message was not delivered to maintain healthy ecosystem engagement.",
-        _ => "Message Undeliverable.",
-    }
-}
-
 impl World {
     fn jitter(&mut self) -> u64 {
         match self.cfg.status_timings.jitter_ms {
@@ -169,7 +156,6 @@ impl World {
         if let StatusStep::Failed { code, details } = &step {
             status.errors.push(ErrorOut {
                 code: *code,
-                title: error_title(*code).to_owned(),
                 details: details.clone(),
                 href: true,
             });
