@@ -60,6 +60,8 @@
 //!   included); stricter checks are explicit methods.
 //! * **Timestamps** keep their wire form: strings in messages, integers in `entry[].time`.
 
+#![warn(missing_docs)]
+
 #[macro_use]
 mod macros;
 
