@@ -40,6 +40,12 @@ impl GraphFailure {
     }
 }
 
+impl From<meta::error::Rejection> for GraphFailure {
+    fn from(r: meta::error::Rejection) -> Self {
+        GraphFailure::new(r.code.code(), r.details)
+    }
+}
+
 /// A control API request that cannot be carried out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ControlError {

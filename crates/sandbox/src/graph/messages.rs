@@ -1,5 +1,10 @@
 //! `POST /{phone_number_id}/messages`: sends, and mark-as-read (routed on `status`).
 
+use meta::graph::SuccessResponse;
+use meta::graph::messages::{MarkReadRequest, MessagesRequest, SendMessageResponse};
+use meta::graph::send::{OutboundContent, SendMessageRequest};
+use meta::graph::template_message::{ComponentType, TemplateMessage};
+use meta::ids::{WaId, Wamid};
 use serde_json::{Value, json};
 
 use crate::error::GraphFailure;
@@ -9,119 +14,86 @@ use crate::state::messages::Origin;
 use crate::world::send::{SendInput, TemplateRef};
 
 pub(crate) fn post(shared: &std::sync::Arc<Shared>, pnid: &str, body: &[u8]) -> GraphResult {
-    let request: Value = json_body(body)?;
-    if request.get("status").is_some() {
-        return mark_read(shared, pnid, &request);
+    match MessagesRequest::from_json_slice(body).map_err(GraphFailure::from)? {
+        MessagesRequest::MarkRead(request) => mark_read(shared, pnid, &request),
+        MessagesRequest::Send(request) => {
+            request.validate().map_err(GraphFailure::from)?;
+            let raw: Value = json_body(body)?;
+            let input = send_input(&request, raw);
+            let accepted = shared.world().send(pnid, input)?;
+            shared.kick();
+            let response = SendMessageResponse::new(
+                accepted.input,
+                WaId::parse(accepted.wa_id)
+                    .map_err(|e| GraphFailure::invalid_parameter(e.to_string()))?,
+                Wamid::parse(accepted.wamid)
+                    .map_err(|e| GraphFailure::invalid_parameter(e.to_string()))?,
+            );
+            ok(response)
+        }
     }
-    let input = parse_send(&request)?;
-    let accepted = shared.world().send(pnid, input)?;
-    shared.kick();
-    ok(json!({
-        "messaging_product": "whatsapp",
-        "contacts": [{"input": accepted.input, "wa_id": accepted.wa_id}],
-        "messages": [{"id": accepted.wamid}],
-    }))
 }
 
-/// Validates a send request as Meta does and extracts what the world needs.
-fn parse_send(request: &Value) -> Result<SendInput, GraphFailure> {
-    let product = request.get("messaging_product").and_then(Value::as_str);
-    if product != Some("whatsapp") {
-        return Err(GraphFailure::new(
-            100,
-            "The parameter messaging_product is required and must be \"whatsapp\".",
-        ));
-    }
-    let to = request
-        .get("to")
-        .and_then(Value::as_str)
-        .ok_or_else(|| GraphFailure::new(100, "The parameter to is required."))?
-        .to_owned();
-    let kind = request
-        .get("type")
-        .and_then(Value::as_str)
-        .unwrap_or("text")
-        .to_owned();
-    let object = request.get(&kind).cloned().ok_or_else(|| {
-        GraphFailure::new(131008, format!("Required parameter is missing: {kind}"))
-    })?;
-    let template = (kind == "template")
-        .then(|| template_ref(&object))
-        .transpose()?;
-    let reaction_to = (kind == "reaction")
-        .then(|| {
-            object
-                .get("message_id")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .flatten();
-    Ok(SendInput {
-        to,
+/// What the world needs from a request that passed `meta`'s validation.
+fn send_input(request: &SendMessageRequest, raw: Value) -> SendInput {
+    let content = request.content.as_ref();
+    let kind = content
+        .map(|c| c.type_name().to_owned())
+        .unwrap_or_default();
+    let template = match content {
+        Some(OutboundContent::Template(t)) => Some(template_ref(t)),
+        _ => None,
+    };
+    let reaction_to = match content {
+        Some(OutboundContent::Reaction(r)) => r.message_id.as_ref().map(|m| m.as_str().to_owned()),
+        _ => None,
+    };
+    SendInput {
+        to: request.to.clone().unwrap_or_default(),
         template,
         reaction_to,
-        biz_opaque_callback_data: request
-            .get("biz_opaque_callback_data")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        content: json!({"type": kind, kind.as_str(): object}),
+        biz_opaque_callback_data: request.biz_opaque_callback_data.clone(),
+        content: json!({"type": kind, kind.as_str(): raw.get(&kind).cloned().unwrap_or(Value::Null)}),
         kind,
-        request: request.clone(),
-    })
+        request: raw,
+    }
 }
 
-fn template_ref(object: &Value) -> Result<TemplateRef, GraphFailure> {
-    let name = object
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or_else(|| GraphFailure::new(131008, "Required parameter is missing: template.name"))?;
-    let language = object
-        .pointer("/language/code")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            GraphFailure::new(
-                131008,
-                "Required parameter is missing: template.language.code",
-            )
-        })?;
-    let count = |kind: &str| {
-        object
-            .get("components")
-            .and_then(Value::as_array)
-            .into_iter()
+fn template_ref(t: &TemplateMessage) -> TemplateRef {
+    let count = |kind: ComponentType| {
+        t.components
+            .iter()
             .flatten()
-            .filter(|c| {
-                c.get("type")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| t.eq_ignore_ascii_case(kind))
-            })
-            .map(|c| {
-                c.get("parameters")
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len)
-            })
+            .filter(|c| c.type_ == kind)
+            .map(|c| c.parameters.as_ref().map_or(0, Vec::len))
             .sum::<usize>()
     };
-    Ok(TemplateRef {
-        name: name.to_owned(),
-        language: language.to_owned(),
-        header_params: count("header"),
-        body_params: count("body"),
-    })
+    TemplateRef {
+        name: t.name.clone().unwrap_or_default(),
+        language: t
+            .language
+            .as_ref()
+            .and_then(|l| l.code.clone())
+            .unwrap_or_default(),
+        header_params: count(ComponentType::Header),
+        body_params: count(ComponentType::Body),
+    }
 }
 
 /// `{"status": "read", "message_id": …, "typing_indicator"?}` → `{"success": true}`.
-fn mark_read(shared: &std::sync::Arc<Shared>, pnid: &str, request: &Value) -> GraphResult {
-    if request.get("status").and_then(Value::as_str) != Some("read") {
-        return Err(GraphFailure::invalid_parameter(
-            "Invalid parameter: status must be \"read\"",
-        ));
+fn mark_read(
+    shared: &std::sync::Arc<Shared>,
+    pnid: &str,
+    request: &MarkReadRequest,
+) -> GraphResult {
+    if request.status != "read" {
+        return Err(GraphFailure::invalid_parameter(format!(
+            "Parameter status must be \"read\", got {:?}.",
+            request.status
+        )));
     }
-    let message_id = request
-        .get("message_id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| GraphFailure::new(131008, "Required parameter is missing: message_id"))?;
-    let typing = request.get("typing_indicator").is_some();
+    let message_id = request.message_id.as_str();
+    let typing = request.typing_indicator.is_some();
     let mut world = shared.world();
     world.check_number_can_send(pnid)?;
     let now = world.now;
@@ -144,5 +116,5 @@ fn mark_read(shared: &std::sync::Arc<Shared>, pnid: &str, request: &Value) -> Gr
     if typing {
         thread.typing_until = Some(now + 25_000);
     }
-    ok(json!({"success": true}))
+    ok(SuccessResponse::ok())
 }
