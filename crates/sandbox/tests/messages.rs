@@ -464,7 +464,7 @@ async fn invalid_requests_are_refused_with_meta_codes() {
     .await;
     assert_eq!(
         (status, body["error"]["code"].clone()),
-        (400, json!(100)),
+        (400, json!(131008)),
         "messaging_product missing"
     );
     let (status, body) = graph(
