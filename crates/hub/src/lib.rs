@@ -1,1 +1,26 @@
-//! placeholder, replaced in the next commit
+//! The coexist hub: receives Meta's webhooks, stores them, and serves them back through a REST
+//! API and a live event stream.
+//!
+//! Layout:
+//! - [`config`]: [`config::Config`], built from flags, `COEXIST_*` environment variables and a
+//!   TOML file (in that order of precedence); secrets have a redacted `Debug`.
+//! - [`startup`]: [`App::build`] binds, opens the store, ensures the default organization and
+//!   returns an [`App`] to run until stopped. Nothing is global: a test runs several in one
+//!   process.
+//! - [`clock`]: the only place that reads the OS clock ([`clock::SystemClock`]), and a
+//!   [`clock::ManualClock`] for tests.
+//! - [`doorbell`]: rung with the stream head after every commit; live streams wake on it and
+//!   re-read from the store.
+//! - [`auth`]: API tokens (random, shown once, stored as SHA-256).
+//! - [`webhook`]: the inbound pipeline without HTTP: verify the signature, parse, normalize.
+//! - [`http`]: the router: `/webhooks/whatsapp`, `/healthz` and the REST API under `/api/v1`.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod doorbell;
+pub mod http;
+pub mod startup;
+pub mod webhook;
+
+pub use startup::{App, Deps, ShutdownHandle, StartupError};

@@ -1,0 +1,58 @@
+//! The REST API, version 1, under `/api/v1`: one resource per module, every route
+//! authenticated by [`crate::http::Auth`]. Lists answer `{"data": [...]}` (paged ones add
+//! `next_cursor`); single resources answer the object itself; errors answer
+//! `{"error": {"code", "message"}}`.
+
+mod chats;
+mod contacts;
+mod messages;
+mod numbers;
+pub mod openapi;
+mod openapi_schemas;
+mod params;
+mod stream;
+mod webhook_errors;
+
+use std::fmt::Display;
+
+use coexist_core::store::StoreError;
+use serde::Serialize;
+
+use super::{ApiError, Routes};
+
+/// The prefix of every API route.
+pub const PREFIX: &str = "/api/v1";
+
+pub(crate) fn routes() -> Routes {
+    Routes::new()
+        .merge(numbers::routes())
+        .merge(contacts::routes())
+        .merge(chats::routes())
+        .merge(messages::routes())
+        .merge(webhook_errors::routes())
+        .merge(stream::routes())
+        .merge(openapi::routes())
+}
+
+/// An unpaged list.
+#[derive(Debug, Serialize)]
+pub(crate) struct List<T> {
+    data: Vec<T>,
+}
+
+impl<T> List<T> {
+    pub(crate) fn new(data: Vec<T>) -> Self {
+        List { data }
+    }
+}
+
+/// Maps a store's `NotFound` to a 404 naming the resource and id.
+pub(crate) fn not_found(
+    what: &'static str,
+    id: impl Display,
+) -> impl FnOnce(StoreError) -> ApiError {
+    move |e| match e {
+        StoreError::NotFound => ApiError::not_found(format!("{what} {id} not found")),
+        other => ApiError::from(other),
+    }
+}
