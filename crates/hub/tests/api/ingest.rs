@@ -1,0 +1,210 @@
+//! Fixture webhooks go in, and come back out through every endpoint.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::{DOCS_PHONE_NUMBER_ID, TestApp, fixture, spawn_app};
+
+const REPLY_WAMID: &str = "wamid.HBgLMTY0NjcwNDM1OTUVAgASGBQzQThBREYwNzc2RDc2QjA1QTIwMgA=";
+const HISTORY_WAMID: &str = "wamid.BIyNDlBOEI5N0FCNjMAHBgLMTY0NjcwNDM1OTUVAgARGQUQ4NDc0";
+
+const FIXTURES: [&str; 4] = [
+    "interactive_button_reply_example.json",
+    "history_threads_example.json",
+    "status_delivered_for_history_message.json",
+    "pywa_interactive_message_with_err.json",
+];
+
+async fn deliver_fixtures(app: &TestApp) -> Vec<Value> {
+    let mut receipts = Vec::new();
+    for name in FIXTURES {
+        receipts.push(app.deliver(&fixture(name)).await);
+    }
+    receipts
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} is not a string in {v}"))
+}
+
+#[tokio::test]
+async fn a_fixture_delivery_is_visible_through_every_endpoint() {
+    let app = spawn_app().await;
+    let receipts = deliver_fixtures(&app).await;
+    assert_eq!(receipts[0]["messages_created"], 1);
+    assert_eq!(receipts[1]["messages_created"], 4);
+
+    // numbers: the number was first seen in a webhook.
+    let numbers = app.list("/api/v1/numbers").await;
+    let number = numbers
+        .iter()
+        .find(|n| n["phone_number_id"] == DOCS_PHONE_NUMBER_ID)
+        .unwrap_or_else(|| panic!("number missing: {numbers:?}"));
+    let number_id = str_of(number, "id");
+    assert_eq!(number["configured"], false);
+    assert!(number["health"]["lifecycle"].is_string(), "{number}");
+    assert!(number["health"]["warnings"].is_array(), "{number}");
+    let one = app.get_json(&format!("/api/v1/numbers/{number_id}")).await;
+    assert_eq!(one["id"], number["id"]);
+
+    // contacts, by number and by search.
+    let contacts = app
+        .list(&format!("/api/v1/contacts?number_id={number_id}"))
+        .await;
+    let pablo = contacts
+        .iter()
+        .find(|c| c["wa_id"] == "16505551234")
+        .expect("contact");
+    assert_eq!(pablo["profile_name"], "Pablo Morales");
+    let found = app.list("/api/v1/contacts?q=Pablo").await;
+    assert_eq!(found.len(), 1, "{found:?}");
+
+    // chats: two threads from the history, one of them also has the live reply.
+    let chats = app
+        .list(&format!("/api/v1/chats?number_id={number_id}"))
+        .await;
+    assert_eq!(chats.len(), 2, "{chats:?}");
+    let chat = chats
+        .iter()
+        .find(|c| c["contact"]["wa_id"] == "16505551234")
+        .expect("chat with Pablo");
+    assert_eq!(chat["contact"]["profile_name"], "Pablo Morales");
+    assert_eq!(chat["last_message_at"], "2025-02-10T23:42:50Z");
+    assert_eq!(chat["unread_count"], 1, "history is quiet: {chat}");
+    assert_eq!(chat["service_window"]["state"], "closed");
+    assert_eq!(chat["service_window"]["closes_at"], "2024-05-01T20:46:43Z");
+    let chat_id = str_of(chat, "id");
+    assert_eq!(
+        app.get_json(&format!("/api/v1/chats/{chat_id}")).await["id"],
+        chat["id"]
+    );
+
+    // the chat's messages, newest first.
+    let messages = app.list(&format!("/api/v1/chats/{chat_id}/messages")).await;
+    assert_eq!(messages.len(), 4, "{messages:?}");
+    let reply = messages.last().expect("oldest message");
+    assert_eq!(reply["wamid"], REPLY_WAMID);
+    assert_eq!(reply["direction"], "inbound");
+    assert_eq!(reply["origin"], "customer");
+    assert_eq!(reply["type"], "interactive");
+    assert_eq!(reply["text"], "Change");
+    assert_eq!(reply["timestamp"], "2024-04-30T20:46:43Z");
+    assert_eq!(reply["chat_id"], chat["id"]);
+    assert!(
+        messages[..3].iter().all(|m| m["origin"] == "history"),
+        "{messages:?}"
+    );
+
+    // lookup, search, one message, its events.
+    let by_wamid = app
+        .list_query("/api/v1/messages", &[("wamid", REPLY_WAMID)])
+        .await;
+    assert_eq!(by_wamid.len(), 1);
+    assert_eq!(by_wamid[0]["id"], reply["id"]);
+    let searched = app
+        .list_query("/api/v1/messages", &[("q", "THANKS30")])
+        .await;
+    assert_eq!(searched.len(), 1, "{searched:?}");
+    assert_eq!(searched[0]["wamid"], HISTORY_WAMID);
+    let history_id = str_of(&searched[0], "id");
+    let message = app
+        .get_json(&format!("/api/v1/messages/{history_id}"))
+        .await;
+    assert_eq!(message["wamid"], HISTORY_WAMID);
+    assert_eq!(message["direction"], "outbound");
+    let events = app
+        .list(&format!("/api/v1/messages/{history_id}/events"))
+        .await;
+    let status = events
+        .iter()
+        .find(|e| e["kind"] == "status")
+        .expect("status event");
+    let shown = status.to_string();
+    assert!(
+        shown.contains("delivered") && shown.contains("service"),
+        "{shown}"
+    );
+
+    // value-level errors.
+    let errors = app.list("/api/v1/webhook-errors").await;
+    assert!(
+        errors.iter().any(|e| e["error"]["code"] == 131000),
+        "{errors:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_redelivery_changes_nothing() {
+    let app = spawn_app().await;
+    deliver_fixtures(&app).await;
+    let before = app.snapshot().await;
+    for receipt in deliver_fixtures(&app).await {
+        assert_eq!(receipt["duplicate_request"], true, "{receipt}");
+        assert_eq!(receipt["messages_created"], 0, "{receipt}");
+    }
+    assert_eq!(app.snapshot().await, before);
+}
+
+#[tokio::test]
+async fn unknown_ids_are_404() {
+    let app = spawn_app().await;
+    deliver_fixtures(&app).await;
+    for path in [
+        "/api/v1/numbers/999999",
+        "/api/v1/chats/999999",
+        "/api/v1/chats/999999/messages",
+        "/api/v1/messages/999999",
+        "/api/v1/messages/999999/events",
+    ] {
+        let (code, message) = app.get_error(path, StatusCode::NOT_FOUND).await;
+        assert_eq!(code, "not_found");
+        assert!(message.contains("999999"), "{path}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn bad_parameters_are_400_with_a_clear_message() {
+    let app = spawn_app().await;
+    let cases = [
+        ("/api/v1/chats/abc", "invalid_id", "abc"),
+        ("/api/v1/messages/-1", "invalid_id", "-1"),
+        (
+            "/api/v1/chats?number_id=abc",
+            "invalid_parameter",
+            "number_id",
+        ),
+        (
+            "/api/v1/contacts?number_id=1.5",
+            "invalid_parameter",
+            "number_id",
+        ),
+        ("/api/v1/chats?limit=ten", "invalid_parameter", "limit"),
+        ("/api/v1/messages", "invalid_parameter", "wamid"),
+        (
+            "/api/v1/messages?wamid=a&q=b",
+            "invalid_parameter",
+            "either",
+        ),
+        ("/api/v1/stream?after=x", "invalid_parameter", "after"),
+    ];
+    for (path, expected, mentions) in cases {
+        let (code, message) = app.get_error(path, StatusCode::BAD_REQUEST).await;
+        assert_eq!(code, expected, "{path}: {message}");
+        assert!(message.contains(mentions), "{path}: {message}");
+    }
+    let (_, message) = app
+        .get_error("/api/v1/chats?cursor=garbage", StatusCode::BAD_REQUEST)
+        .await;
+    assert!(!message.is_empty());
+}
+
+#[tokio::test]
+async fn a_limit_out_of_range_is_clamped() {
+    let app = spawn_app().await;
+    deliver_fixtures(&app).await;
+    assert_eq!(app.list("/api/v1/chats?limit=100000").await.len(), 3);
+    assert_eq!(app.list("/api/v1/chats?limit=0").await.len(), 1);
+    assert_eq!(app.list("/api/v1/chats?limit=-5").await.len(), 1);
+}

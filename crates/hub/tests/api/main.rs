@@ -1,0 +1,16 @@
+//! The hub end to end: a real server on 127.0.0.1:0, a real SQLite store in a temporary data
+//! directory, a manual clock. One test binary (zero2prod style) for fast linking.
+
+mod auth;
+mod failing_store;
+mod handshake;
+mod helpers;
+mod ingest;
+mod limits;
+mod openapi;
+mod pagination;
+mod search;
+mod signature;
+mod startup;
+mod stream;
+mod window;
