@@ -197,18 +197,21 @@ impl ChangeValue {
             },
         })
     }
+}
 
-    fn serialize_value<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+impl Serialize for ChangeValue {
+    /// Serializes the `value` alone (without `field`).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::Messages(v) => m.serialize_entry("value", v),
-            Self::MessageEchoes(v) => m.serialize_entry("value", v),
-            Self::StateSync(v) => m.serialize_entry("value", v),
-            Self::History(v) => m.serialize_entry("value", v),
-            Self::AccountUpdate(v) => m.serialize_entry("value", v),
-            Self::TemplateStatus(v) => m.serialize_entry("value", v),
-            Self::TemplateCategory(v) => m.serialize_entry("value", v),
-            Self::UserPreferences(v) => m.serialize_entry("value", v),
-            Self::Unknown { value, .. } => m.serialize_entry("value", value),
+            Self::Messages(v) => v.serialize(s),
+            Self::MessageEchoes(v) => v.serialize(s),
+            Self::StateSync(v) => v.serialize(s),
+            Self::History(v) => v.serialize(s),
+            Self::AccountUpdate(v) => v.serialize(s),
+            Self::TemplateStatus(v) => v.serialize(s),
+            Self::TemplateCategory(v) => v.serialize(s),
+            Self::UserPreferences(v) => v.serialize(s),
+            Self::Unknown { value, .. } => value.serialize(s),
         }
     }
 }
@@ -216,7 +219,7 @@ impl ChangeValue {
 impl Serialize for Change {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
-        self.value.serialize_value(&mut m)?;
+        m.serialize_entry("value", &self.value)?;
         m.serialize_entry("field", self.field())?;
         put_extra(&mut m, &self.extra)?;
         m.end()

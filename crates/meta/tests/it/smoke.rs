@@ -21,7 +21,10 @@ fn every_fixture_webhook_parses() {
 fn the_declined_history_value_parses_wrapped_and_alone() {
     let value = fixtures::bytes("meta-docs/history_declined_example.json");
     meta::webhook::parse(&fixtures::wrap_value("history", &value)).expect("wrapped");
-    meta::webhook::parse_value("history", &value).expect("alone");
+    let alone = meta::webhook::parse_value("history", &value).expect("alone");
+    assert_eq!(alone.field(), "history");
+    let original: serde_json::Value = serde_json::from_slice(&value).expect("fixture is JSON");
+    assert_eq!(serde_json::to_value(&alone).expect("serialize"), original);
 }
 
 #[test]
