@@ -103,56 +103,73 @@ impl Envelope {
         let mut out = Vec::new();
         for entry in &self.entry {
             for change in &entry.changes {
-                let base = Event {
+                let scope = Scope {
                     waba_id: &entry.id,
                     entry_time: entry.time,
                     field: change.field(),
                     metadata: None,
-                    kind: EventKind::Unknown {
-                        field: "",
-                        value: &Value::Null,
-                    },
                 };
-                push_change(&mut out, base, &change.value);
+                push_change(&mut out, scope, &change.value);
             }
         }
         out
     }
 }
 
-fn push_change<'a>(out: &mut Vec<Event<'a>>, base: Event<'a>, value: &'a ChangeValue) {
-    let one = |kind| Event {
-        kind,
-        ..base.clone()
-    };
-    match value {
-        ChangeValue::Messages(v) => push_messages(out, base, v),
-        ChangeValue::MessageEchoes(v) => push_echoes(out, base, v),
-        ChangeValue::StateSync(v) => {
-            let base = Event {
-                metadata: v.metadata.as_ref(),
-                ..base
-            };
-            let entries = v.state_sync.iter().flatten();
-            out.extend(entries.map(|e| Event {
-                kind: EventKind::StateSync(e),
-                ..base.clone()
-            }));
+/// What every event of one change shares.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    waba_id: &'a WabaId,
+    entry_time: Option<Timestamp>,
+    field: &'a str,
+    metadata: Option<&'a Metadata>,
+}
+
+impl<'a> Scope<'a> {
+    fn with_metadata(self, metadata: Option<&'a Metadata>) -> Self {
+        Self { metadata, ..self }
+    }
+
+    fn event(self, kind: EventKind<'a>) -> Event<'a> {
+        Event {
+            waba_id: self.waba_id,
+            entry_time: self.entry_time,
+            field: self.field,
+            metadata: self.metadata,
+            kind,
         }
-        ChangeValue::History(v) => push_history(out, base, v),
-        ChangeValue::AccountUpdate(v) => out.push(one(EventKind::AccountUpdate(v))),
-        ChangeValue::TemplateStatus(v) => out.push(one(EventKind::TemplateStatus(v))),
-        ChangeValue::TemplateCategory(v) => out.push(one(EventKind::TemplateCategory(v))),
-        ChangeValue::UserPreferences(v) => push_preferences(out, base, v),
-        ChangeValue::Unknown { field, value } => out.push(one(EventKind::Unknown { field, value })),
     }
 }
 
-fn push_messages<'a>(out: &mut Vec<Event<'a>>, base: Event<'a>, v: &'a MessagesValue) {
-    let base = Event {
-        metadata: v.metadata.as_ref(),
-        ..base
-    };
+fn push_change<'a>(out: &mut Vec<Event<'a>>, scope: Scope<'a>, value: &'a ChangeValue) {
+    match value {
+        ChangeValue::Messages(v) => push_messages(out, scope.with_metadata(v.metadata.as_ref()), v),
+        ChangeValue::MessageEchoes(v) => {
+            push_echoes(out, scope.with_metadata(v.metadata.as_ref()), v)
+        }
+        ChangeValue::StateSync(v) => {
+            let scope = scope.with_metadata(v.metadata.as_ref());
+            out.extend(
+                v.state_sync
+                    .iter()
+                    .flatten()
+                    .map(|e| scope.event(EventKind::StateSync(e))),
+            );
+        }
+        ChangeValue::History(v) => push_history(out, scope.with_metadata(v.metadata.as_ref()), v),
+        ChangeValue::AccountUpdate(v) => out.push(scope.event(EventKind::AccountUpdate(v))),
+        ChangeValue::TemplateStatus(v) => out.push(scope.event(EventKind::TemplateStatus(v))),
+        ChangeValue::TemplateCategory(v) => out.push(scope.event(EventKind::TemplateCategory(v))),
+        ChangeValue::UserPreferences(v) => {
+            push_preferences(out, scope.with_metadata(v.metadata.as_ref()), v);
+        }
+        ChangeValue::Unknown { field, value } => {
+            out.push(scope.event(EventKind::Unknown { field, value }));
+        }
+    }
+}
+
+fn push_messages<'a>(out: &mut Vec<Event<'a>>, scope: Scope<'a>, v: &'a MessagesValue) {
     let contacts = v.contacts.as_deref().unwrap_or_default();
     for message in v.messages.iter().flatten() {
         let contact = find_contact(
@@ -160,77 +177,53 @@ fn push_messages<'a>(out: &mut Vec<Event<'a>>, base: Event<'a>, v: &'a MessagesV
             message.from.as_ref(),
             message.from_user_id.as_ref(),
         );
-        out.push(Event {
-            kind: EventKind::InboundMessage { message, contact },
-            ..base.clone()
-        });
+        out.push(scope.event(EventKind::InboundMessage { message, contact }));
     }
     for status in v.statuses.iter().flatten() {
         let contact = find_contact(contacts, status.recipient_id.as_ref(), None);
-        out.push(Event {
-            kind: EventKind::Status { status, contact },
-            ..base.clone()
-        });
+        out.push(scope.event(EventKind::Status { status, contact }));
     }
-    for error in v.errors.iter().flatten() {
-        out.push(Event {
-            kind: EventKind::ValueError(error),
-            ..base.clone()
-        });
-    }
+    out.extend(
+        v.errors
+            .iter()
+            .flatten()
+            .map(|e| scope.event(EventKind::ValueError(e))),
+    );
 }
 
-fn push_echoes<'a>(out: &mut Vec<Event<'a>>, base: Event<'a>, v: &'a EchoesValue) {
-    let base = Event {
-        metadata: v.metadata.as_ref(),
-        ..base
-    };
+fn push_echoes<'a>(out: &mut Vec<Event<'a>>, scope: Scope<'a>, v: &'a EchoesValue) {
     let contacts = v.contacts.as_deref().unwrap_or_default();
     for echo in v.message_echoes.iter().flatten() {
         let contact = find_contact(contacts, echo.to.as_ref(), echo.to_user_id.as_ref());
-        out.push(Event {
-            kind: EventKind::Echo { echo, contact },
-            ..base.clone()
-        });
+        out.push(scope.event(EventKind::Echo { echo, contact }));
     }
 }
 
-fn push_history<'a>(out: &mut Vec<Event<'a>>, base: Event<'a>, v: &'a HistoryValue) {
-    let base = Event {
-        metadata: v.metadata.as_ref(),
-        ..base
-    };
+fn push_history<'a>(out: &mut Vec<Event<'a>>, scope: Scope<'a>, v: &'a HistoryValue) {
     for item in v.history.iter().flatten() {
         if let Some(threads) = &item.threads {
             let chunk = HistoryChunk {
                 metadata: item.metadata.as_ref(),
                 threads,
             };
-            out.push(Event {
-                kind: EventKind::HistoryChunk(chunk),
-                ..base.clone()
-            });
+            out.push(scope.event(EventKind::HistoryChunk(chunk)));
         }
-        for error in item.errors.iter().flatten() {
-            out.push(Event {
-                kind: EventKind::HistoryError(error),
-                ..base.clone()
-            });
-        }
+        out.extend(
+            item.errors
+                .iter()
+                .flatten()
+                .map(|e| scope.event(EventKind::HistoryError(e))),
+        );
     }
-    for message in v.messages.iter().flatten() {
-        out.push(Event {
-            kind: EventKind::HistoryMedia(message),
-            ..base.clone()
-        });
-    }
+    out.extend(
+        v.messages
+            .iter()
+            .flatten()
+            .map(|m| scope.event(EventKind::HistoryMedia(m))),
+    );
 }
 
-fn push_preferences<'a>(out: &mut Vec<Event<'a>>, base: Event<'a>, v: &'a UserPreferencesValue) {
-    let base = Event {
-        metadata: v.metadata.as_ref(),
-        ..base
-    };
+fn push_preferences<'a>(out: &mut Vec<Event<'a>>, scope: Scope<'a>, v: &'a UserPreferencesValue) {
     let contacts = v.contacts.as_deref().unwrap_or_default();
     for preference in v.user_preferences.iter().flatten() {
         let contact = find_contact(
@@ -238,13 +231,10 @@ fn push_preferences<'a>(out: &mut Vec<Event<'a>>, base: Event<'a>, v: &'a UserPr
             preference.wa_id.as_ref(),
             preference.user_id.as_ref(),
         );
-        out.push(Event {
-            kind: EventKind::UserPreference {
-                preference,
-                contact,
-            },
-            ..base.clone()
-        });
+        out.push(scope.event(EventKind::UserPreference {
+            preference,
+            contact,
+        }));
     }
 }
 
