@@ -1,0 +1,172 @@
+//! The store contract suite: what every [`Store`] backend must do, written once against the
+//! trait so that SQLite today and PostgreSQL later run exactly the same functions.
+//!
+//! Each test is an async function taking a [`StoreFactory`] (which makes fresh, empty stores)
+//! and panicking on failure. A backend runs the whole suite with one line in its
+//! `tests/contract.rs`:
+//!
+//! ```ignore
+//! fn factory() -> MyFactory { /* fresh databases, e.g. in a tempdir */ }
+//! store_tests::contract_suite!(factory());
+//! ```
+//!
+//! which expands to one `#[tokio::test]` per contract test (the caller needs `tokio` with the
+//! `macros` and `rt` features as a dev-dependency). Nothing here knows which database is behind
+//! the trait: batches are built by hand from `coexist_core::ingest` types ([`build`]) and state
+//! is read back only through the trait ([`Fixture`]).
+//!
+//! [`Store`]: coexist_core::store::Store
+
+pub mod build;
+mod fixture;
+pub mod suite;
+
+pub use fixture::{Fixture, StoreFactory, body_of};
+pub use suite::account::{
+    account_event_by_display_number_concerns_that_number,
+    account_event_by_waba_concerns_all_its_numbers, older_account_event_does_not_undo_a_newer_one,
+    other_account_events_change_no_state, partner_removed_disconnects_with_reason,
+    reconnected_goes_live_and_keeps_the_disconnection,
+};
+pub use suite::amendments::{
+    business_edit_counts_as_app_activity, edit_before_message_is_applied_on_arrival,
+    edit_keeps_the_original_text, older_edit_arriving_late_does_not_overwrite,
+    redelivered_edit_is_recorded_once, revoke_keeps_the_content,
+};
+pub use suite::history::{
+    history_chunks_are_counted_once, history_declined_is_recorded, history_is_quiet,
+    history_media_fills_the_placeholder, history_media_without_placeholder_is_stored,
+};
+pub use suite::messages::{
+    chat_last_message_moves_forward_only, contacts_are_keyed_by_wa_id_else_user_id,
+    echo_does_not_open_the_service_window, history_copy_of_a_live_message_is_a_no_op,
+    ingest_is_idempotent_on_wamid, message_without_contact_ids_is_refused,
+    profile_name_follows_live_webhooks, referral_message_is_a_customer_message,
+    service_window_follows_the_newest_customer_message, unread_counts_only_customer_messages,
+};
+pub use suite::numbers::{
+    auto_created_number_is_upgraded_to_coexistence,
+    coexistence_change_creates_a_coexistence_number, missing_display_number_and_waba_are_filled,
+    unknown_number_is_created_unconfigured, upsert_number_claims_an_auto_created_number,
+};
+pub use suite::orgs::{
+    another_orgs_rows_are_not_found, api_tokens_are_found_by_hash, ensure_org_is_idempotent,
+    stream_resumes_after_a_position,
+};
+pub use suite::phonebook::{
+    contact_remove_keeps_the_contact, contact_sync_marks_the_number_synced,
+    older_contact_change_never_overwrites_a_newer_one,
+};
+pub use suite::reads::{
+    bad_cursors_are_invalid, chats_filter_by_number, chats_page_most_recent_first_with_cursor,
+    contacts_are_listed_by_id_and_searchable, find_messages_by_wamid_spans_numbers,
+    message_events_are_oldest_first, messages_page_newest_first_with_cursor,
+    search_finds_captions_and_survives_fts_syntax,
+};
+pub use suite::records::{
+    marketing_preference_newer_wins, template_updates_are_announced_once,
+    unparsed_changes_are_accepted, value_errors_are_listed_newest_first,
+};
+pub use suite::requests::{
+    a_failing_request_is_rolled_back_alone, concurrent_requests_are_each_applied_once,
+    outcome_counts_created_duplicate_and_statuses, redelivered_request_changes_nothing,
+};
+pub use suite::seeded::random_interleavings_converge_to_the_in_order_state;
+pub use suite::statuses::{
+    every_status_is_recorded_once_with_pricing, failed_status_keeps_the_error,
+    status_before_message_is_applied_on_arrival, status_change_is_announced,
+    statuses_never_move_backwards, unknown_status_values_are_recorded_but_move_nothing,
+};
+
+/// Expands to one `#[tokio::test]` per contract test, each calling it with a factory made by
+/// evaluating `$factory` (so every test gets its own).
+#[macro_export]
+macro_rules! contract_suite {
+    ($factory:expr) => {
+        $crate::contract_suite!(@each $factory;
+            // requests
+            redelivered_request_changes_nothing,
+            outcome_counts_created_duplicate_and_statuses,
+            concurrent_requests_are_each_applied_once,
+            a_failing_request_is_rolled_back_alone,
+            // numbers
+            unknown_number_is_created_unconfigured,
+            coexistence_change_creates_a_coexistence_number,
+            auto_created_number_is_upgraded_to_coexistence,
+            missing_display_number_and_waba_are_filled,
+            upsert_number_claims_an_auto_created_number,
+            // messages, chats, contacts
+            ingest_is_idempotent_on_wamid,
+            history_copy_of_a_live_message_is_a_no_op,
+            chat_last_message_moves_forward_only,
+            unread_counts_only_customer_messages,
+            echo_does_not_open_the_service_window,
+            service_window_follows_the_newest_customer_message,
+            contacts_are_keyed_by_wa_id_else_user_id,
+            profile_name_follows_live_webhooks,
+            message_without_contact_ids_is_refused,
+            referral_message_is_a_customer_message,
+            // statuses
+            statuses_never_move_backwards,
+            status_before_message_is_applied_on_arrival,
+            failed_status_keeps_the_error,
+            every_status_is_recorded_once_with_pricing,
+            unknown_status_values_are_recorded_but_move_nothing,
+            status_change_is_announced,
+            // edits and revokes
+            edit_keeps_the_original_text,
+            older_edit_arriving_late_does_not_overwrite,
+            edit_before_message_is_applied_on_arrival,
+            revoke_keeps_the_content,
+            business_edit_counts_as_app_activity,
+            redelivered_edit_is_recorded_once,
+            // address book
+            contact_remove_keeps_the_contact,
+            older_contact_change_never_overwrites_a_newer_one,
+            contact_sync_marks_the_number_synced,
+            // history
+            history_is_quiet,
+            history_chunks_are_counted_once,
+            history_media_fills_the_placeholder,
+            history_media_without_placeholder_is_stored,
+            history_declined_is_recorded,
+            // account lifecycle
+            partner_removed_disconnects_with_reason,
+            reconnected_goes_live_and_keeps_the_disconnection,
+            account_event_by_waba_concerns_all_its_numbers,
+            account_event_by_display_number_concerns_that_number,
+            older_account_event_does_not_undo_a_newer_one,
+            other_account_events_change_no_state,
+            // templates, preferences, errors
+            template_updates_are_announced_once,
+            marketing_preference_newer_wins,
+            value_errors_are_listed_newest_first,
+            unparsed_changes_are_accepted,
+            // reads
+            chats_page_most_recent_first_with_cursor,
+            chats_filter_by_number,
+            messages_page_newest_first_with_cursor,
+            contacts_are_listed_by_id_and_searchable,
+            search_finds_captions_and_survives_fts_syntax,
+            find_messages_by_wamid_spans_numbers,
+            bad_cursors_are_invalid,
+            message_events_are_oldest_first,
+            // organizations, tokens, stream
+            another_orgs_rows_are_not_found,
+            ensure_org_is_idempotent,
+            api_tokens_are_found_by_hash,
+            stream_resumes_after_a_position,
+            // convergence
+            random_interleavings_converge_to_the_in_order_state,
+        );
+    };
+    (@each $factory:expr; $($name:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                let factory = $factory;
+                $crate::$name(&factory).await;
+            }
+        )*
+    };
+}

@@ -1,0 +1,14 @@
+//! The contract tests, by area.
+
+pub mod account;
+pub mod amendments;
+pub mod history;
+pub mod messages;
+pub mod numbers;
+pub mod orgs;
+pub mod phonebook;
+pub mod reads;
+pub mod records;
+pub mod requests;
+pub mod seeded;
+pub mod statuses;
