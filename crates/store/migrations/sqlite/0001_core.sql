@@ -1,5 +1,7 @@
 -- coexist schema, SQLite. Times are UTC milliseconds since the Unix epoch (INTEGER).
 -- Every business row carries org_id so one deployment can host several organizations.
+-- Applied by the store's migration runner (crates/store/src/sqlite/schema.rs), which records each
+-- applied file in schema_migrations; never edit a released migration, add the next one.
 
 CREATE TABLE orgs (
     id          INTEGER PRIMARY KEY,
@@ -23,7 +25,8 @@ CREATE TABLE numbers (
     disconnect_reason       TEXT,
     disconnect_initiated_by TEXT,
     disconnected_at         INTEGER,
-    history                 TEXT NOT NULL DEFAULT '{}', -- HistoryImport as JSON
+    state_at                INTEGER,                  -- Meta's time of the lifecycle event that set state
+    history                 TEXT NOT NULL,            -- HistoryImport as JSON (media_pending is counted at read)
     contacts_synced_at      INTEGER,
     created_at              INTEGER NOT NULL,
     updated_at              INTEGER NOT NULL
@@ -43,7 +46,8 @@ CREATE TABLE contacts (
     name                    TEXT,   -- phone-book name (smb_app_state_sync full_name)
     first_name              TEXT,
     removed_from_phone_at   INTEGER,
-    phonebook_changed_at    INTEGER, -- Meta's timestamp of the last address-book change applied
+    phonebook_changed_at    INTEGER, -- Meta's time of the newest address-book change (add or remove)
+    phonebook_name_at       INTEGER, -- Meta's time of the newest add, whose names we show
     marketing_opt_out       INTEGER NOT NULL DEFAULT 0,
     marketing_pref_at       INTEGER,
     attributes              TEXT NOT NULL DEFAULT '{}',
@@ -53,6 +57,7 @@ CREATE TABLE contacts (
 CREATE UNIQUE INDEX contacts_by_wa_id ON contacts(number_id, wa_id) WHERE wa_id IS NOT NULL;
 CREATE UNIQUE INDEX contacts_by_user_id ON contacts(number_id, user_id) WHERE user_id IS NOT NULL;
 CREATE INDEX contacts_by_org ON contacts(org_id, id);
+CREATE INDEX contacts_by_number ON contacts(number_id, id);
 
 CREATE TABLE chats (
     id                          INTEGER PRIMARY KEY,
@@ -69,7 +74,8 @@ CREATE TABLE chats (
     updated_at                  INTEGER NOT NULL,
     UNIQUE (number_id, contact_id)
 );
--- Keyset pagination, most recent activity first; NULL activity sorts as 0.
+-- Keyset pagination, most recent activity first: (last_message_at, id) descending. Chats without
+-- messages (NULL last_message_at) come last, read in a second pass by id.
 CREATE INDEX chats_by_activity ON chats(org_id, last_message_at DESC, id DESC);
 CREATE INDEX chats_by_number_activity ON chats(number_id, last_message_at DESC, id DESC);
 
@@ -102,6 +108,8 @@ CREATE TABLE messages (
 );
 CREATE UNIQUE INDEX messages_by_wamid ON messages(number_id, wamid) WHERE wamid IS NOT NULL;
 CREATE INDEX messages_by_chat ON messages(chat_id, ts DESC, id DESC);
+-- History media placeholders still waiting for their follow-up (counted per number when read).
+CREATE INDEX messages_media_pending ON messages(number_id) WHERE media_pending = 1;
 
 -- Full-text search over texts and captions (external content, kept in sync by triggers).
 CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
@@ -134,7 +142,10 @@ CREATE TABLE statuses (
     conversation_id         TEXT,
     conversation_origin     TEXT,
     biz_opaque_callback_data TEXT,
-    errors                  TEXT,            -- JSON array
+    errors                  TEXT,            -- JSON array, as sent
+    error_code              INTEGER,         -- the first error, copied onto a failed message
+    error_title             TEXT,
+    error_details           TEXT,
     raw                     TEXT NOT NULL,
     received_at             INTEGER NOT NULL,
     UNIQUE (number_id, wamid, status)
@@ -211,7 +222,8 @@ CREATE TABLE webhook_errors (
 );
 CREATE INDEX webhook_errors_by_org ON webhook_errors(org_id, id DESC);
 
--- account_update events, whatever they are, for the record.
+-- account_update events, whatever they are, for the record (the lifecycle ones also move
+-- numbers.state).
 CREATE TABLE account_events (
     id              INTEGER PRIMARY KEY,
     org_id          INTEGER NOT NULL,
@@ -222,9 +234,11 @@ CREATE TABLE account_events (
     initiated_by    TEXT,
     ts              INTEGER NOT NULL,
     raw             TEXT NOT NULL,
-    received_at     INTEGER NOT NULL,
-    UNIQUE (waba_id, event, ts, raw)
+    received_at     INTEGER NOT NULL
 );
+-- One row per event and matched number (number_id NULL when none matched); a redelivery is a
+-- no-op. Expressions because NULLs are distinct in a plain UNIQUE.
+CREATE UNIQUE INDEX account_events_once ON account_events(ifnull(waba_id, ''), ifnull(number_id, 0), event, ts, raw);
 
 -- Templates as known from webhooks (and, later, from the Graph API).
 CREATE TABLE templates (
@@ -238,7 +252,9 @@ CREATE TABLE templates (
     status          TEXT,
     reason          TEXT,
     components      TEXT,
-    updated_at      INTEGER NOT NULL,
+    status_at       INTEGER,         -- Meta's time of the status event applied (newer wins)
+    category_at     INTEGER,         -- Meta's time of the category applied (newer wins)
+    updated_at      INTEGER NOT NULL, -- when we last changed the row (receive time)
     UNIQUE (waba_id, template_id)
 );
 CREATE TABLE template_events (

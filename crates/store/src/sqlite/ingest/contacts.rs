@@ -1,0 +1,208 @@
+//! Contacts and chats. A contact is keyed by (number, wa_id), or by (number, user_id) for a
+//! username-only user who has no wa_id; ids the webhook adds later are filled in.
+
+use coexist_core::ingest::ContactRef;
+use rusqlite::{OptionalExtension, params};
+
+use super::Ingest;
+use super::events::{CONTACT_UPDATED, Subject};
+use super::numbers::NumberCtx;
+use crate::sqlite::error::{DbError, DbResult};
+
+/// A contact as the batch knows it.
+#[derive(Debug, Clone)]
+pub(super) struct ContactCtx {
+    pub(super) id: i64,
+    wa_id: Option<String>,
+    user_id: Option<String>,
+    parent_user_id: Option<String>,
+    profile_name: Option<String>,
+}
+
+fn cache_key(r_wa: Option<&str>, r_user: Option<&str>) -> Option<String> {
+    r_wa.map(|w| format!("w:{w}"))
+        .or_else(|| r_user.map(|u| format!("u:{u}")))
+}
+
+impl Ingest<'_> {
+    /// The contact `r` names on number `n`, created if new. `live`: the change is a live webhook,
+    /// whose profile name is current (history never overwrites it).
+    pub(super) fn contact(&mut self, n: NumberCtx, r: &ContactRef, live: bool) -> DbResult<i64> {
+        let key = cache_key(r.wa_id.as_deref(), r.user_id.as_deref()).ok_or_else(|| {
+            DbError::invalid("a contact with neither wa_id nor user_id cannot be stored")
+        })?;
+        let cached = self.contacts.get(&(n.id, key.clone())).cloned();
+        let found = match cached {
+            Some(c) => Some(c),
+            None => self.load_contact(n.id, r)?,
+        };
+        let contact = match found {
+            Some(c) => self.refresh_contact(n, c, r, live)?,
+            None => self.create_contact(n, r, live)?,
+        };
+        let id = contact.id;
+        self.contacts.insert((n.id, key), contact);
+        Ok(id)
+    }
+
+    fn load_contact(&self, number: i64, r: &ContactRef) -> DbResult<Option<ContactCtx>> {
+        let by = |column: &str, value: &str| -> DbResult<Option<ContactCtx>> {
+            let sql = format!(
+                "SELECT id, wa_id, user_id, parent_user_id, profile_name
+                 FROM contacts WHERE number_id = ?1 AND {column} = ?2"
+            );
+            let row = self
+                .conn
+                .prepare_cached(&sql)?
+                .query_row(params![number, value], |row| {
+                    Ok(ContactCtx {
+                        id: row.get(0)?,
+                        wa_id: row.get(1)?,
+                        user_id: row.get(2)?,
+                        parent_user_id: row.get(3)?,
+                        profile_name: row.get(4)?,
+                    })
+                })
+                .optional()?;
+            Ok(row)
+        };
+        if let Some(wa) = r.wa_id.as_deref()
+            && let Some(c) = by("wa_id", wa)?
+        {
+            return Ok(Some(c));
+        }
+        match r.user_id.as_deref() {
+            Some(user) => by("user_id", user),
+            None => Ok(None),
+        }
+    }
+
+    fn create_contact(&mut self, n: NumberCtx, r: &ContactRef, live: bool) -> DbResult<ContactCtx> {
+        let profile_name = if live { r.profile_name.clone() } else { None };
+        let id: i64 = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO contacts (org_id, number_id, wa_id, user_id, parent_user_id,
+                     profile_name, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
+            )?
+            .query_row(
+                params![
+                    n.org,
+                    n.id,
+                    r.wa_id,
+                    r.user_id,
+                    r.parent_user_id,
+                    profile_name,
+                    self.at.0
+                ],
+                |row| row.get(0),
+            )?;
+        self.contact_changed(n, id, "created");
+        Ok(ContactCtx {
+            id,
+            wa_id: r.wa_id.clone(),
+            user_id: r.user_id.clone(),
+            parent_user_id: r.parent_user_id.clone(),
+            profile_name,
+        })
+    }
+
+    /// Fills ids the contact lacks and takes a live profile name that changed.
+    fn refresh_contact(
+        &mut self,
+        n: NumberCtx,
+        mut c: ContactCtx,
+        r: &ContactRef,
+        live: bool,
+    ) -> DbResult<ContactCtx> {
+        let mut changed = false;
+        if c.wa_id.is_none()
+            && let Some(wa) = &r.wa_id
+            && !self.id_taken(n.id, "wa_id", wa)?
+        {
+            c.wa_id = Some(wa.clone());
+            changed = true;
+        }
+        if c.user_id.is_none()
+            && let Some(user) = &r.user_id
+            && !self.id_taken(n.id, "user_id", user)?
+        {
+            c.user_id = Some(user.clone());
+            changed = true;
+        }
+        if c.parent_user_id.is_none() && r.parent_user_id.is_some() {
+            c.parent_user_id.clone_from(&r.parent_user_id);
+            changed = true;
+        }
+        if live && r.profile_name.is_some() && r.profile_name != c.profile_name {
+            c.profile_name.clone_from(&r.profile_name);
+            changed = true;
+        }
+        if changed {
+            self.conn
+                .prepare_cached(
+                    "UPDATE contacts SET wa_id = ?2, user_id = ?3, parent_user_id = ?4,
+                         profile_name = ?5, updated_at = ?6
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    c.id,
+                    c.wa_id,
+                    c.user_id,
+                    c.parent_user_id,
+                    c.profile_name,
+                    self.at.0
+                ])?;
+            self.contact_changed(n, c.id, "profile");
+        }
+        Ok(c)
+    }
+
+    /// Another contact of the number already holds this id (one person seen two ways); we
+    /// don't merge them, and the unique index must hold.
+    fn id_taken(&self, number: i64, column: &str, value: &str) -> DbResult<bool> {
+        let sql = format!("SELECT 1 FROM contacts WHERE number_id = ?1 AND {column} = ?2");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .exists(params![number, value])?)
+    }
+
+    pub(super) fn contact_changed(&mut self, n: NumberCtx, contact: i64, change: &'static str) {
+        self.events
+            .touch(CONTACT_UPDATED, contact, n.subject(), change);
+    }
+
+    /// The chat of (number, contact), created if new.
+    pub(super) fn chat(&mut self, n: NumberCtx, contact: i64) -> DbResult<i64> {
+        if let Some(id) = self.chats.get(&(n.id, contact)) {
+            return Ok(*id);
+        }
+        let found: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM chats WHERE number_id = ?1 AND contact_id = ?2")?
+            .query_row(params![n.id, contact], |r| r.get(0))
+            .optional()?;
+        let id = match found {
+            Some(id) => id,
+            None => self
+                .conn
+                .prepare_cached(
+                    "INSERT INTO chats (org_id, number_id, contact_id, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
+                )?
+                .query_row(params![n.org, n.id, contact, self.at.0], |r| r.get(0))?,
+        };
+        self.chats.insert((n.id, contact), id);
+        Ok(id)
+    }
+
+    /// Subject of a chat-level event.
+    pub(super) fn chat_subject(n: NumberCtx, chat: i64) -> Subject {
+        Subject {
+            chat: Some(chat),
+            ..n.subject()
+        }
+    }
+}
