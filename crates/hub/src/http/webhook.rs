@@ -75,7 +75,7 @@ pub(crate) async fn receive(
     let outcome = state.store.ingest(batch).await.map_err(store_failed)?;
     // Answer 200 only now that the store has committed; then wake the live readers.
     state.doorbell.ring(outcome.head);
-    tracing::info!(
+    tracing::debug!(
         messages_created = outcome.messages_created,
         duplicate = outcome.duplicate_request,
         head = %outcome.head,

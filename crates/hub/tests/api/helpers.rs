@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use coexist_core::ids::OrgId;
 use coexist_core::store::Store;
 use coexist_core::time::Timestamp;
 use hub::auth::{ROLE_ADMIN, create_api_token};
@@ -222,6 +223,13 @@ impl TestApp {
             "webhook_errors": self.list("/api/v1/webhook-errors").await,
             "head": self.get_json("/healthz").await["head"],
         })
+    }
+
+    /// The organization of the test's token.
+    pub(crate) async fn org(&self) -> OrgId {
+        let hash = hub::auth::hash_token(&self.token);
+        let token = self.store.find_api_token(&hash).await.expect("store");
+        token.expect("the test token exists").org_id
     }
 
     /// Waits (generously) for the server task to finish after a shutdown.

@@ -150,7 +150,7 @@ async fn the_documented_schemas_match_what_the_api_returns() {
     let stored = app
         .store
         .events_since(
-            coexist_core::ids::OrgId(1),
+            app.org().await,
             coexist_core::ids::Position(0),
             coexist_core::page::Limit::new(None),
         )

@@ -151,7 +151,7 @@ async fn the_stream_resumes_from_last_event_id_without_loss() {
     let mut resumed = SseClient::connect(&app, "?after=0", Some(&last)).await;
     let stored = app
         .store
-        .events_since(token_org(&app).await, Position(0), Limit::new(Some(200)))
+        .events_since(app.org().await, Position(0), Limit::new(Some(200)))
         .await
         .unwrap();
     let stored: Vec<i64> = stored.iter().map(|e| e.position.0).collect();
@@ -168,17 +168,6 @@ async fn the_stream_resumes_from_last_event_id_without_loss() {
     assert_eq!(positions, stored, "every stored event, once, in order");
     let created = seen.iter().filter(|e| e.event == "message.created").count();
     assert_eq!(created, 3);
-}
-
-/// The organization of the test's token.
-async fn token_org(app: &TestApp) -> coexist_core::ids::OrgId {
-    let hash = hub::auth::hash_token(&app.token);
-    app.store
-        .find_api_token(&hash)
-        .await
-        .unwrap()
-        .expect("token")
-        .org_id
 }
 
 #[tokio::test]
