@@ -16,11 +16,20 @@ struct Cli {
 enum Command {
     /// Run a simulator of Meta's side (Graph API, webhooks, customers, the phone app).
     Sandbox(cmd::sandbox::Args),
+    /// Run the hub: the webhook endpoint, the REST API and the live stream.
+    Serve(cmd::serve::Args),
+    /// Administration on the data directory (API tokens).
+    Admin(cmd::admin::Args),
+    /// Tools for operators debugging their webhooks.
+    Webhook(cmd::webhook::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Sandbox(args) => cmd::sandbox::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Admin(args) => cmd::admin::run(args),
+        Command::Webhook(args) => cmd::webhook::run(args),
     }
 }

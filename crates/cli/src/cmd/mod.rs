@@ -1,3 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod admin;
 pub(crate) mod sandbox;
+pub(crate) mod serve;
+pub(crate) mod webhook;
