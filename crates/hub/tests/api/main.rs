@@ -14,3 +14,4 @@ mod signature;
 mod startup;
 mod stream;
 mod window;
+mod with_sandbox;
