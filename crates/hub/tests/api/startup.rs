@@ -93,3 +93,19 @@ async fn an_unavailable_store_answers_503_so_meta_retries_and_the_retry_is_store
     app.deliver(&body).await;
     assert_eq!(app.list("/api/v1/chats").await.len(), 1);
 }
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_json_errors() {
+    let app = spawn_app().await;
+    let response = app.get("/api/v1/nothing-here").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_of(response).await.0, "not_found");
+    let response = app
+        .client
+        .delete(app.url("/webhooks/whatsapp"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(error_of(response).await.0, "method_not_allowed");
+}
