@@ -36,7 +36,20 @@ async fn a_fixture_delivery_is_visible_through_every_endpoint() {
     assert_eq!(receipts[0]["messages_created"], 1);
     assert_eq!(receipts[1]["messages_created"], 4);
 
-    // numbers: the number was first seen in a webhook.
+    let number_id = check_number(&app).await;
+    check_contacts(&app, &number_id).await;
+    let chat = check_chat(&app, &number_id).await;
+    let reply = check_chat_messages(&app, &chat).await;
+    check_lookup_search_and_events(&app, &reply).await;
+    let errors = app.list("/api/v1/webhook-errors").await;
+    assert!(
+        errors.iter().any(|e| e["error"]["code"] == 131000),
+        "{errors:?}"
+    );
+}
+
+/// The number was first seen in a webhook; returns its id.
+async fn check_number(app: &TestApp) -> String {
     let numbers = app.list("/api/v1/numbers").await;
     let number = numbers
         .iter()
@@ -48,8 +61,11 @@ async fn a_fixture_delivery_is_visible_through_every_endpoint() {
     assert!(number["health"]["warnings"].is_array(), "{number}");
     let one = app.get_json(&format!("/api/v1/numbers/{number_id}")).await;
     assert_eq!(one["id"], number["id"]);
+    number_id.to_owned()
+}
 
-    // contacts, by number and by search.
+/// Contacts by number and by search.
+async fn check_contacts(app: &TestApp, number_id: &str) {
     let contacts = app
         .list(&format!("/api/v1/contacts?number_id={number_id}"))
         .await;
@@ -60,8 +76,10 @@ async fn a_fixture_delivery_is_visible_through_every_endpoint() {
     assert_eq!(pablo["profile_name"], "Pablo Morales");
     let found = app.list("/api/v1/contacts?q=Pablo").await;
     assert_eq!(found.len(), 1, "{found:?}");
+}
 
-    // chats: two threads from the history, one of them also has the live reply.
+/// Two threads from the history, one of them also has the live reply; returns that one.
+async fn check_chat(app: &TestApp, number_id: &str) -> Value {
     let chats = app
         .list(&format!("/api/v1/chats?number_id={number_id}"))
         .await;
@@ -69,22 +87,25 @@ async fn a_fixture_delivery_is_visible_through_every_endpoint() {
     let chat = chats
         .iter()
         .find(|c| c["contact"]["wa_id"] == "16505551234")
-        .expect("chat with Pablo");
+        .expect("chat with Pablo")
+        .clone();
     assert_eq!(chat["contact"]["profile_name"], "Pablo Morales");
     assert_eq!(chat["last_message_at"], "2025-02-10T23:42:50Z");
     assert_eq!(chat["unread_count"], 1, "history is quiet: {chat}");
     assert_eq!(chat["service_window"]["state"], "closed");
     assert_eq!(chat["service_window"]["closes_at"], "2024-05-01T20:46:43Z");
-    let chat_id = str_of(chat, "id");
-    assert_eq!(
-        app.get_json(&format!("/api/v1/chats/{chat_id}")).await["id"],
-        chat["id"]
-    );
+    let chat_id = str_of(&chat, "id");
+    let one = app.get_json(&format!("/api/v1/chats/{chat_id}")).await;
+    assert_eq!(one["id"], chat["id"]);
+    chat
+}
 
-    // the chat's messages, newest first.
+/// The chat's messages, newest first; returns the live reply (the oldest).
+async fn check_chat_messages(app: &TestApp, chat: &Value) -> Value {
+    let chat_id = str_of(chat, "id");
     let messages = app.list(&format!("/api/v1/chats/{chat_id}/messages")).await;
     assert_eq!(messages.len(), 4, "{messages:?}");
-    let reply = messages.last().expect("oldest message");
+    let reply = messages.last().expect("oldest message").clone();
     assert_eq!(reply["wamid"], REPLY_WAMID);
     assert_eq!(reply["direction"], "inbound");
     assert_eq!(reply["origin"], "customer");
@@ -92,12 +113,16 @@ async fn a_fixture_delivery_is_visible_through_every_endpoint() {
     assert_eq!(reply["text"], "Change");
     assert_eq!(reply["timestamp"], "2024-04-30T20:46:43Z");
     assert_eq!(reply["chat_id"], chat["id"]);
+    let history = &messages[..3];
     assert!(
-        messages[..3].iter().all(|m| m["origin"] == "history"),
+        history.iter().all(|m| m["origin"] == "history"),
         "{messages:?}"
     );
+    reply
+}
 
-    // lookup, search, one message, its events.
+/// Lookup by wamid, full-text search, one message, and its events (a status with pricing).
+async fn check_lookup_search_and_events(app: &TestApp, reply: &Value) {
     let by_wamid = app
         .list_query("/api/v1/messages", &[("wamid", REPLY_WAMID)])
         .await;
@@ -125,13 +150,6 @@ async fn a_fixture_delivery_is_visible_through_every_endpoint() {
     assert!(
         shown.contains("delivered") && shown.contains("service"),
         "{shown}"
-    );
-
-    // value-level errors.
-    let errors = app.list("/api/v1/webhook-errors").await;
-    assert!(
-        errors.iter().any(|e| e["error"]["code"] == 131000),
-        "{errors:?}"
     );
 }
 

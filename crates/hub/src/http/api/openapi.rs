@@ -41,97 +41,102 @@ pub fn document() -> Value {
     })
 }
 
+/// One documented operation: path, lowercase method, operation object.
+type Operation = (&'static str, &'static str, Value);
+
 fn paths() -> Value {
     let mut paths = Map::new();
-    let mut add = |path: &str, method: &str, op: Value| {
+    let all = [
+        meta_operations(),
+        resource_operations(),
+        message_operations(),
+    ];
+    for (path, method, op) in all.into_iter().flatten() {
         let entry = paths
             .entry(path.to_owned())
             .or_insert_with(|| Value::Object(Map::new()));
         entry[method] = op;
-    };
-    add("/healthz", "get", healthz());
-    add("/webhooks/whatsapp", "get", webhook_verify());
-    add("/webhooks/whatsapp", "post", webhook_receive());
-    add(
-        "/api/v1/numbers",
-        "get",
-        list_op(
-            "listNumbers",
-            "numbers",
-            "The numbers, each with its health computed now.",
-            vec![],
-            "NumberList",
-        ),
-    );
-    add(
-        "/api/v1/numbers/{id}",
-        "get",
-        get_op(
-            "getNumber",
-            "numbers",
-            "One number with its health.",
-            "Number",
-        ),
-    );
-    add(
-        "/api/v1/contacts",
-        "get",
-        list_op(
-            "listContacts",
-            "contacts",
-            "Contacts ordered by id.",
-            vec![
-                number_id_param(),
-                q_param("Search in phone-book name, profile name and phone number."),
-                limit_param(),
-                cursor_param(),
-            ],
-            "ContactPage",
-        ),
-    );
-    add(
-        "/api/v1/chats",
-        "get",
-        list_op(
-            "listChats",
-            "chats",
-            "Chats, most recent activity first, each with its service window now.",
-            vec![number_id_param(), limit_param(), cursor_param()],
-            "ChatPage",
-        ),
-    );
-    add(
-        "/api/v1/chats/{id}",
-        "get",
-        get_op(
-            "getChat",
-            "chats",
-            "One chat with its service window.",
-            "Chat",
-        ),
-    );
-    add("/api/v1/chats/{id}/messages", "get", chat_messages());
-    add("/api/v1/messages", "get", find_messages());
-    add(
-        "/api/v1/messages/{id}",
-        "get",
-        get_op("getMessage", "messages", "One message.", "Message"),
-    );
-    add("/api/v1/messages/{id}/events", "get", message_events());
-    add(
-        "/api/v1/webhook-errors",
-        "get",
-        list_op(
-            "listWebhookErrors",
-            "webhooks",
-            "Value-level errors Meta reported in webhooks, newest first.",
-            vec![limit_param()],
-            "WebhookErrorList",
-        ),
-    );
-    add("/api/v1/stream", "get", stream());
-    add("/api/v1/openapi.json", "get", openapi());
+    }
     Value::Object(paths)
+}
+
+fn meta_operations() -> Vec<Operation> {
+    vec![
+        ("/healthz", "get", healthz()),
+        ("/webhooks/whatsapp", "get", webhook_verify()),
+        ("/webhooks/whatsapp", "post", webhook_receive()),
+        ("/api/v1/stream", "get", stream()),
+        ("/api/v1/openapi.json", "get", openapi()),
+    ]
+}
+
+fn resource_operations() -> Vec<Operation> {
+    let numbers = list_op(
+        "listNumbers",
+        "numbers",
+        "The numbers, each with its health computed now.",
+        vec![],
+        "NumberList",
+    );
+    let number = get_op(
+        "getNumber",
+        "numbers",
+        "One number with its health.",
+        "Number",
+    );
+    let contact_search = q_param("Search in phone-book name, profile name and phone number.");
+    let contact_params = vec![
+        number_id_param(),
+        contact_search,
+        limit_param(),
+        cursor_param(),
+    ];
+    let contacts = list_op(
+        "listContacts",
+        "contacts",
+        "Contacts ordered by id.",
+        contact_params,
+        "ContactPage",
+    );
+    let chat_params = vec![number_id_param(), limit_param(), cursor_param()];
+    let chats = list_op(
+        "listChats",
+        "chats",
+        "Chats, most recent activity first, each with its service window now.",
+        chat_params,
+        "ChatPage",
+    );
+    let chat = get_op(
+        "getChat",
+        "chats",
+        "One chat with its service window.",
+        "Chat",
+    );
+    let errors = list_op(
+        "listWebhookErrors",
+        "webhooks",
+        "Value-level errors Meta reported in webhooks, newest first.",
+        vec![limit_param()],
+        "WebhookErrorList",
+    );
+    vec![
+        ("/api/v1/numbers", "get", numbers),
+        ("/api/v1/numbers/{id}", "get", number),
+        ("/api/v1/contacts", "get", contacts),
+        ("/api/v1/chats", "get", chats),
+        ("/api/v1/chats/{id}", "get", chat),
+        ("/api/v1/webhook-errors", "get", errors),
+    ]
+}
+
+fn message_operations() -> Vec<Operation> {
+    let message = get_op("getMessage", "messages", "One message.", "Message");
+    vec![
+        ("/api/v1/chats/{id}/messages", "get", chat_messages()),
+        ("/api/v1/messages", "get", find_messages()),
+        ("/api/v1/messages/{id}", "get", message),
+        ("/api/v1/messages/{id}/events", "get", message_events()),
+    ]
 }
 
 fn schema_ref(name: &str) -> Value {
