@@ -8,6 +8,7 @@ mod admin;
 mod connection;
 mod cursor;
 mod error;
+mod fts;
 mod ingest;
 mod read;
 mod readers;
@@ -97,6 +98,7 @@ impl SqliteStore {
         let limits = GroupLimits {
             max_jobs: options.group_max_jobs.max(1),
             max_bytes: options.group_max_bytes,
+            before_commit: fts::flush,
         };
         let writer = Writer::start(conn, options.queue_capacity, limits).map_err(at)?;
         Ok(SqliteStore {

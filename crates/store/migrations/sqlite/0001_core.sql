@@ -111,18 +111,23 @@ CREATE INDEX messages_by_chat ON messages(chat_id, ts DESC, id DESC);
 -- History media placeholders still waiting for their follow-up (counted per number when read).
 CREATE INDEX messages_media_pending ON messages(number_id) WHERE media_pending = 1;
 
--- Full-text search over texts and captions (external content, kept in sync by triggers).
+-- Full-text search over texts and captions (external content: the text lives in messages).
+--
+-- messages_fts is not written as messages are: every change of messages.text is queued in
+-- messages_fts_queue by the store's code (crates/store/src/sqlite/fts.rs), and the writer moves
+-- the queue into messages_fts once per group, just before COMMIT. Two SQLite behaviours force
+-- this: FTS5 flushes its pending terms to disk at every SAVEPOINT (group commit opens one per
+-- webhook, so direct writes would make a tiny segment per webhook), and a trigger makes every
+-- message INSERT a multi-table statement with its own statement journal, whose release walks
+-- the in-memory sub-journal of the enclosing savepoint (quadratic in a 1,000-message history
+-- chunk). A rolled-back savepoint takes its queue rows with it.
 CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
-CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages WHEN new.text IS NOT NULL BEGIN
-    INSERT INTO messages_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, text) SELECT 'delete', old.id, old.text WHERE old.text IS NOT NULL;
-    INSERT INTO messages_fts(rowid, text) SELECT new.id, new.text WHERE new.text IS NOT NULL;
-END;
-CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages WHEN old.text IS NOT NULL BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
+CREATE TABLE messages_fts_queue (
+    seq         INTEGER PRIMARY KEY,
+    is_delete   INTEGER NOT NULL,     -- 1: remove (message_id, text) from the index, 0: add it
+    message_id  INTEGER NOT NULL,
+    text        TEXT NOT NULL
+);
 
 -- Every status webhook, with its pricing. Unique per (number, wamid, status): a redelivery is a
 -- no-op. Statuses may arrive before the message they describe (message_id NULL until then).

@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 use coexist_core::ids::OrgId;
 use coexist_core::ingest::{Change, IngestBatch, IngestOutcome};
 use coexist_core::time::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, Params, params};
 
 use self::contacts::ContactCtx;
 use self::events::EventLog;
@@ -50,24 +50,32 @@ pub(crate) fn apply(conn: &Connection, batch: &IngestBatch) -> DbResult<IngestOu
 
 /// Stores the body byte-exact; `None` if a body with the same SHA-256 is already stored.
 fn record_webhook(conn: &Connection, batch: &IngestBatch) -> DbResult<Option<i64>> {
-    let id = conn
-        .prepare_cached(
-            "INSERT INTO webhooks (sha256, body, signature, received_at, changes)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (sha256) DO NOTHING RETURNING id",
-        )?
-        .query_row(
-            params![
-                &batch.body_sha256[..],
-                &batch.raw_body,
-                batch.signature,
-                batch.received_at.0,
-                i64::try_from(batch.changes.len()).unwrap_or(i64::MAX),
-            ],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(id)
+    insert_new(
+        conn,
+        "INSERT INTO webhooks (sha256, body, signature, received_at, changes)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sha256) DO NOTHING",
+        params![
+            &batch.body_sha256[..],
+            &batch.raw_body,
+            batch.signature,
+            batch.received_at.0,
+            i64::try_from(batch.changes.len()).unwrap_or(i64::MAX),
+        ],
+    )
+}
+
+/// Runs an `INSERT` (usually `ON CONFLICT DO NOTHING`): the new row's id, or `None` if nothing
+/// was inserted. Cheaper than `RETURNING`, which materializes its rows in a temporary table on
+/// every call; triggers don't disturb it (SQLite restores the last rowid when they end).
+fn insert_new(conn: &Connection, sql: &str, params: impl Params) -> DbResult<Option<i64>> {
+    let inserted = conn.prepare_cached(sql)?.execute(params)?;
+    Ok((inserted > 0).then(|| conn.last_insert_rowid()))
+}
+
+/// Runs an `INSERT` that must insert: the new row's id.
+fn insert_one(conn: &Connection, sql: &str, params: impl Params) -> DbResult<i64> {
+    conn.prepare_cached(sql)?.execute(params)?;
+    Ok(conn.last_insert_rowid())
 }
 
 /// What one batch has resolved and accumulated so far.

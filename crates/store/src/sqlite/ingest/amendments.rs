@@ -8,13 +8,14 @@
 
 use coexist_core::ingest::{Amendment, AmendmentKind};
 use coexist_core::message::Editor;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde_json::{Map, Value, json};
 
-use super::Ingest;
 use super::events::{CHAT_UPDATED, MESSAGE_UPDATED, Subject};
 use super::numbers::NumberCtx;
+use super::{Ingest, insert_new};
 use crate::sqlite::error::{DbError, DbResult};
+use crate::sqlite::fts;
 use crate::sqlite::rows::parse_editor;
 
 /// An amendment waiting to be applied.
@@ -90,29 +91,23 @@ impl Ingest<'_> {
         kind: &str,
         data: &Value,
     ) -> DbResult<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "INSERT INTO message_events (org_id, number_id, target_wamid, kind, by_whom,
-                     event_wamid, ts, data, received_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT DO NOTHING RETURNING id",
-            )?
-            .query_row(
-                params![
-                    n.org,
-                    n.id,
-                    a.target_wamid,
-                    kind,
-                    a.by.as_str(),
-                    a.event_wamid,
-                    a.timestamp.0,
-                    data.to_string(),
-                    self.at.0
-                ],
-                |r| r.get(0),
-            )
-            .optional()?)
+        insert_new(
+            self.conn,
+            "INSERT INTO message_events (org_id, number_id, target_wamid, kind, by_whom,
+                 event_wamid, ts, data, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+            params![
+                n.org,
+                n.id,
+                a.target_wamid,
+                kind,
+                a.by.as_str(),
+                a.event_wamid,
+                a.timestamp.0,
+                data.to_string(),
+                self.at.0
+            ],
+        )
     }
 
     fn load_target(&self, message: i64) -> DbResult<Target> {
@@ -188,6 +183,12 @@ impl Ingest<'_> {
                  WHERE id = ?1",
             )?
             .execute(params![target.id, kind, text, content, p.ts, p.by.as_str()])?;
+        fts::queue(
+            self.conn,
+            target.id,
+            target.text.as_deref(),
+            text.as_deref(),
+        )?;
         p.data
             .insert("previous_type".to_owned(), Value::from(target.kind.clone()));
         p.data

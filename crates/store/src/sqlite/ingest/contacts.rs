@@ -4,9 +4,9 @@
 use coexist_core::ingest::ContactRef;
 use rusqlite::{OptionalExtension, params};
 
-use super::Ingest;
 use super::events::{CONTACT_UPDATED, Subject};
 use super::numbers::NumberCtx;
+use super::{Ingest, insert_one};
 use crate::sqlite::error::{DbError, DbResult};
 
 /// A contact as the batch knows it.
@@ -79,25 +79,21 @@ impl Ingest<'_> {
 
     fn create_contact(&mut self, n: NumberCtx, r: &ContactRef, live: bool) -> DbResult<ContactCtx> {
         let profile_name = if live { r.profile_name.clone() } else { None };
-        let id: i64 = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO contacts (org_id, number_id, wa_id, user_id, parent_user_id,
-                     profile_name, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
-            )?
-            .query_row(
-                params![
-                    n.org,
-                    n.id,
-                    r.wa_id,
-                    r.user_id,
-                    r.parent_user_id,
-                    profile_name,
-                    self.at.0
-                ],
-                |row| row.get(0),
-            )?;
+        let id = insert_one(
+            self.conn,
+            "INSERT INTO contacts (org_id, number_id, wa_id, user_id, parent_user_id,
+                 profile_name, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            params![
+                n.org,
+                n.id,
+                r.wa_id,
+                r.user_id,
+                r.parent_user_id,
+                profile_name,
+                self.at.0
+            ],
+        )?;
         self.contact_changed(n, id, "created");
         Ok(ContactCtx {
             id,
@@ -186,13 +182,12 @@ impl Ingest<'_> {
             .optional()?;
         let id = match found {
             Some(id) => id,
-            None => self
-                .conn
-                .prepare_cached(
-                    "INSERT INTO chats (org_id, number_id, contact_id, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
-                )?
-                .query_row(params![n.org, n.id, contact, self.at.0], |r| r.get(0))?,
+            None => insert_one(
+                self.conn,
+                "INSERT INTO chats (org_id, number_id, contact_id, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)",
+                params![n.org, n.id, contact, self.at.0],
+            )?,
         };
         self.chats.insert((n.id, contact), id);
         Ok(id)

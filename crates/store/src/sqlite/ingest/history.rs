@@ -12,6 +12,7 @@ use serde_json::json;
 use super::Ingest;
 use super::events::{CHAT_UPDATED, HISTORY_PROGRESS, MESSAGE_UPDATED, NUMBER_UPDATED, Subject};
 use crate::sqlite::error::DbResult;
+use crate::sqlite::fts;
 
 impl Ingest<'_> {
     /// Records a chunk once per (number, phase, chunk_order) and advances the import's progress.
@@ -54,17 +55,17 @@ impl Ingest<'_> {
     /// came. A message that is not a pending placeholder (already filled, or a live copy) stays.
     pub(super) fn history_media(&mut self, h: &HistoryMedia) -> DbResult<()> {
         let n = self.number(&h.number, true)?;
-        let found: Option<(i64, i64, bool)> = self
+        let found: Option<(i64, i64, bool, Option<String>)> = self
             .conn
             .prepare_cached(
-                "SELECT id, chat_id, media_pending FROM messages
+                "SELECT id, chat_id, media_pending, text FROM messages
                  WHERE number_id = ?1 AND wamid = ?2",
             )?
             .query_row(params![n.id, h.wamid], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
             .optional()?;
-        let Some((message, chat, pending)) = found else {
+        let Some((message, chat, pending, old_text)) = found else {
             return self.message(&h.message).map(drop);
         };
         if !pending {
@@ -81,6 +82,7 @@ impl Ingest<'_> {
                 h.text,
                 h.content.as_ref().map(|c| c.to_string())
             ])?;
+        fts::queue(self.conn, message, old_text.as_deref(), h.text.as_deref())?;
         let subject = Subject {
             message: Some(message),
             ..Self::chat_subject(n, chat)

@@ -7,10 +7,11 @@ use coexist_core::message::Origin;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
-use super::Ingest;
 use super::events::{CHAT_UPDATED, MESSAGE_CREATED, Subject};
 use super::numbers::NumberCtx;
+use super::{Ingest, insert_new};
 use crate::sqlite::error::DbResult;
+use crate::sqlite::fts;
 
 /// What a batch's new messages do to one chat.
 #[derive(Debug, Clone)]
@@ -69,6 +70,7 @@ impl Ingest<'_> {
             self.outcome.messages_duplicate += 1;
             return Ok(None);
         };
+        fts::queue(self.conn, id, None, m.text.as_deref())?;
         self.outcome.messages_created += 1;
         self.chat_deltas
             .entry(chat)
@@ -98,42 +100,36 @@ impl Ingest<'_> {
     fn insert_message(&self, n: NumberCtx, chat: i64, m: &NewMessage) -> DbResult<Option<i64>> {
         let error = m.error.as_ref();
         let status_at = m.status.map(|_| m.timestamp.0);
-        let id = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO messages (org_id, number_id, chat_id, wamid, direction, origin, kind,
+        insert_new(
+            self.conn,
+            "INSERT INTO messages (org_id, number_id, chat_id, wamid, direction, origin, kind,
                      text, content, status, status_at, error_code, error_title, error_details,
                      ts, received_at, reply_to, media_pending, raw)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                      ?17, ?18, ?19)
-                 ON CONFLICT DO NOTHING RETURNING id",
-            )?
-            .query_row(
-                params![
-                    n.org,
-                    n.id,
-                    chat,
-                    m.wamid,
-                    m.direction.as_str(),
-                    m.origin.as_str(),
-                    m.kind,
-                    m.text,
-                    m.content.as_ref().map(|c| c.to_string()),
-                    m.status.map(|s| s.as_str()),
-                    status_at,
-                    error.map(|e| e.code),
-                    error.and_then(|e| e.title.as_deref()),
-                    error.and_then(|e| e.details.as_deref()),
-                    m.timestamp.0,
-                    self.at.0,
-                    m.reply_to,
-                    m.media_placeholder,
-                    m.raw.to_string(),
-                ],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(id)
+                 ON CONFLICT DO NOTHING",
+            params![
+                n.org,
+                n.id,
+                chat,
+                m.wamid,
+                m.direction.as_str(),
+                m.origin.as_str(),
+                m.kind,
+                m.text,
+                m.content.as_ref().map(|c| c.to_string()),
+                m.status.map(|s| s.as_str()),
+                status_at,
+                error.map(|e| e.code),
+                error.and_then(|e| e.title.as_deref()),
+                error.and_then(|e| e.details.as_deref()),
+                m.timestamp.0,
+                self.at.0,
+                m.reply_to,
+                m.media_placeholder,
+                m.raw.to_string(),
+            ],
+        )
     }
 
     /// Whether `message` is (or is about to become) the newest message of `chat`, i.e. whether

@@ -6,11 +6,11 @@
 use coexist_core::ingest::StatusChange;
 use coexist_core::status::{DeliveryStatus, Transition};
 use coexist_core::store::MessageError;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
-use super::Ingest;
 use super::events::{CHAT_UPDATED, MESSAGE_UPDATED, Subject};
 use super::numbers::NumberCtx;
+use super::{Ingest, insert_new};
 use crate::sqlite::error::DbResult;
 
 /// A status that may move a message.
@@ -55,43 +55,37 @@ impl Ingest<'_> {
 
     fn insert_status(&self, n: NumberCtx, s: &StatusChange) -> DbResult<Option<i64>> {
         let error = s.error.as_ref();
-        let id = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO statuses (org_id, number_id, wamid, status, ts, recipient_id,
+        insert_new(
+            self.conn,
+            "INSERT INTO statuses (org_id, number_id, wamid, status, ts, recipient_id,
                      pricing_category, pricing_type, pricing_model, billable, conversation_id,
                      conversation_origin, biz_opaque_callback_data, errors, error_code,
                      error_title, error_details, raw, received_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                      ?17, ?18, ?19)
-                 ON CONFLICT DO NOTHING RETURNING id",
-            )?
-            .query_row(
-                params![
-                    n.org,
-                    n.id,
-                    s.wamid,
-                    s.status,
-                    s.timestamp.0,
-                    s.contact.wa_id,
-                    s.pricing_category,
-                    s.pricing_type,
-                    s.pricing_model,
-                    s.billable,
-                    s.conversation_id,
-                    s.conversation_origin,
-                    s.biz_opaque_callback_data,
-                    s.errors.as_ref().map(|e| e.to_string()),
-                    error.map(|e| e.code),
-                    error.and_then(|e| e.title.as_deref()),
-                    error.and_then(|e| e.details.as_deref()),
-                    s.raw.to_string(),
-                    self.at.0,
-                ],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(id)
+                 ON CONFLICT DO NOTHING",
+            params![
+                n.org,
+                n.id,
+                s.wamid,
+                s.status,
+                s.timestamp.0,
+                s.contact.wa_id,
+                s.pricing_category,
+                s.pricing_type,
+                s.pricing_model,
+                s.billable,
+                s.conversation_id,
+                s.conversation_origin,
+                s.biz_opaque_callback_data,
+                s.errors.as_ref().map(|e| e.to_string()),
+                error.map(|e| e.code),
+                error.and_then(|e| e.title.as_deref()),
+                error.and_then(|e| e.details.as_deref()),
+                s.raw.to_string(),
+                self.at.0,
+            ],
+        )
     }
 
     fn message_status(&self, message: i64) -> DbResult<Option<DeliveryStatus>> {
@@ -153,12 +147,12 @@ impl Ingest<'_> {
         wamid: &str,
         initial: Option<DeliveryStatus>,
     ) -> DbResult<()> {
-        let mut claim = self.conn.prepare_cached(
-            "UPDATE statuses SET message_id = ?1
-             WHERE number_id = ?2 AND wamid = ?3 AND message_id IS NULL
-             RETURNING status, ts, error_code, error_title, error_details",
+        // Usually there are none: one index probe, and the UPDATE only when there are.
+        let mut pending = self.conn.prepare_cached(
+            "SELECT status, ts, error_code, error_title, error_details FROM statuses
+             WHERE number_id = ?1 AND wamid = ?2 AND message_id IS NULL",
         )?;
-        let rows = claim.query_map(params![id, n.id, wamid], |r| {
+        let rows = pending.query_map(params![n.id, wamid], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, i64>(1)?,
@@ -167,9 +161,11 @@ impl Ingest<'_> {
                 r.get::<_, Option<String>>(4)?,
             ))
         })?;
+        let mut found = false;
         let mut best: Option<Candidate> = None;
         for row in rows {
             let (status, ts, code, title, details) = row?;
+            found = true;
             let Some(status) = DeliveryStatus::from_webhook(&status) else {
                 continue;
             };
@@ -182,7 +178,16 @@ impl Ingest<'_> {
                 best = Some(Candidate { status, ts, error });
             }
         }
-        drop(claim);
+        drop(pending);
+        if !found {
+            return Ok(());
+        }
+        self.conn
+            .prepare_cached(
+                "UPDATE statuses SET message_id = ?1
+                 WHERE number_id = ?2 AND wamid = ?3 AND message_id IS NULL",
+            )?
+            .execute(params![id, n.id, wamid])?;
         self.advance(id, initial, best)?;
         Ok(())
     }
