@@ -25,8 +25,12 @@ fn messages() -> usize {
 }
 
 fn open(dir: &tempfile::TempDir) -> (Arc<SqliteStore>, coexist_core::ids::OrgId) {
-    let store =
-        Arc::new(SqliteStore::open(dir.path().join("rate.db"), SqliteOptions::default()).unwrap());
+    // COEXIST_RATE_KEEP=<dir> keeps the database there (to look at plans afterwards).
+    let path = match std::env::var("COEXIST_RATE_KEEP") {
+        Ok(keep) => std::path::Path::new(&keep).join("rate.db"),
+        Err(_) => dir.path().join("rate.db"),
+    };
+    let store = Arc::new(SqliteStore::open(path, SqliteOptions::default()).unwrap());
     let rt = tokio::runtime::Handle::current();
     let org = tokio::task::block_in_place(|| rt.block_on(store.ensure_org("acme", at(0)))).unwrap();
     (store, org)

@@ -8,6 +8,8 @@ pub(crate) mod chats;
 pub(crate) mod contacts;
 pub(crate) mod messages;
 pub(crate) mod numbers;
+#[cfg(test)]
+mod plans;
 pub(crate) mod search;
 pub(crate) mod stream;
 

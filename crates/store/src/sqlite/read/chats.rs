@@ -80,6 +80,35 @@ fn start(after: Option<&str>) -> DbResult<Start> {
     }
 }
 
+/// Which chats: `?1` is the number when filtering by number (its own index serves it, the org
+/// is then checked row by row), else the organization; `?2` is always the organization.
+fn scope(by_number: bool) -> &'static str {
+    if by_number {
+        "c.number_id = ?1 AND c.org_id = ?2"
+    } else {
+        // ?2 = ?2 keeps the parameter numbering of both variants the same.
+        "c.org_id = ?1 AND ?2 = ?2"
+    }
+}
+
+/// Chats with messages after the keyset (?3, ?4), at most ?5.
+pub(crate) fn active_sql(by_number: bool) -> String {
+    format!(
+        "{SELECT} WHERE {} AND (c.last_message_at, c.id) < (?3, ?4)
+         ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?5",
+        scope(by_number)
+    )
+}
+
+/// Chats without messages with an id below ?3, at most ?4.
+pub(crate) fn idle_sql(by_number: bool) -> String {
+    format!(
+        "{SELECT} WHERE {} AND c.last_message_at IS NULL AND c.id < ?3
+         ORDER BY c.id DESC LIMIT ?4",
+        scope(by_number)
+    )
+}
+
 /// One page of `org`'s chats.
 pub(crate) fn list(
     conn: &Connection,
@@ -89,19 +118,12 @@ pub(crate) fn list(
     after: Option<&str>,
 ) -> DbResult<Page<ChatRecord>> {
     let want = fetch_size(limit);
-    // The number filter leads with number_id so its own index serves it.
-    let (scope, key) = match filter.number_id {
-        Some(n) => ("c.number_id = ?1 AND c.org_id = ?2", n.0),
-        None => ("c.org_id = ?1 AND ?2 = ?2", org.0),
-    };
+    let by_number = filter.number_id.is_some();
+    let key = filter.number_id.map_or(org.0, |n| n.0);
     let mut data = Vec::new();
     let idle_after = match start(after)? {
         Start::Active(at, id) => {
-            let sql = format!(
-                "{SELECT} WHERE {scope} AND (c.last_message_at, c.id) < (?3, ?4)
-                 ORDER BY c.last_message_at DESC, c.id DESC LIMIT ?5"
-            );
-            let mut stmt = conn.prepare_cached(&sql)?;
+            let mut stmt = conn.prepare_cached(&active_sql(by_number))?;
             let rows = stmt.query_map(params![key, org.0, at, id, want], chat_row)?;
             data = rows.collect::<Result<Vec<_>, _>>()?;
             i64::MAX
@@ -110,11 +132,7 @@ pub(crate) fn list(
     };
     let missing = want - i64::try_from(data.len()).unwrap_or(want);
     if missing > 0 {
-        let sql = format!(
-            "{SELECT} WHERE {scope} AND c.last_message_at IS NULL AND c.id < ?3
-             ORDER BY c.id DESC LIMIT ?4"
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut stmt = conn.prepare_cached(&idle_sql(by_number))?;
         let rows = stmt.query_map(params![key, org.0, idle_after, missing], chat_row)?;
         for row in rows {
             data.push(row?);

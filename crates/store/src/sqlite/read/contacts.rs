@@ -54,6 +54,26 @@ fn like_pattern(q: &str) -> String {
     p
 }
 
+/// The page query: ?1 organization, ?2 after id, ?3 how many, then the number (?4) and the LIKE
+/// pattern (next) when filtering by them.
+pub(crate) fn list_sql(by_number: bool, search: bool) -> String {
+    let mut sql = format!("SELECT {COLUMNS} FROM contacts k WHERE k.org_id = ?1 AND k.id > ?2");
+    let mut next = 4;
+    if by_number {
+        sql.push_str(" AND k.number_id = ?4");
+        next = 5;
+    }
+    if search {
+        let i = next;
+        sql.push_str(&format!(
+            " AND (k.name LIKE ?{i} ESCAPE '\\' OR k.profile_name LIKE ?{i} ESCAPE '\\'
+                  OR k.first_name LIKE ?{i} ESCAPE '\\' OR k.wa_id LIKE ?{i} ESCAPE '\\')"
+        ));
+    }
+    sql.push_str(" ORDER BY k.id LIMIT ?3");
+    sql
+}
+
 /// One page of `org`'s contacts by id.
 pub(crate) fn list(
     conn: &Connection,
@@ -66,22 +86,19 @@ pub(crate) fn list(
         Some(c) => cursor::decode_exact::<1>(c, TAG)?[0],
         None => 0,
     };
-    let mut sql = format!("SELECT {COLUMNS} FROM contacts k WHERE k.org_id = ?1 AND k.id > ?2");
-    let mut args = vec![SqlValue::Integer(org.0), SqlValue::Integer(after)];
+    let mut args = vec![
+        SqlValue::Integer(org.0),
+        SqlValue::Integer(after),
+        SqlValue::Integer(fetch_size(limit)),
+    ];
     if let Some(number) = filter.number_id {
         args.push(SqlValue::Integer(number.0));
-        sql.push_str(&format!(" AND k.number_id = ?{}", args.len()));
     }
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if let Some(q) = q {
         args.push(SqlValue::Text(like_pattern(q)));
-        let i = args.len();
-        sql.push_str(&format!(
-            " AND (k.name LIKE ?{i} ESCAPE '\\' OR k.profile_name LIKE ?{i} ESCAPE '\\'
-                  OR k.first_name LIKE ?{i} ESCAPE '\\' OR k.wa_id LIKE ?{i} ESCAPE '\\')"
-        ));
     }
-    args.push(SqlValue::Integer(fetch_size(limit)));
-    sql.push_str(&format!(" ORDER BY k.id LIMIT ?{}", args.len()));
+    let sql = list_sql(filter.number_id.is_some(), q.is_some());
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut data = stmt
         .query_map(params_from_iter(args), contact_row)?

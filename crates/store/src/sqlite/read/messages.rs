@@ -54,6 +54,14 @@ pub(crate) fn message_row(r: &Row<'_>) -> rusqlite::Result<MessageRecord> {
     })
 }
 
+/// A chat's (?1) messages before the keyset (?2, ?3), at most ?4.
+pub(crate) fn page_sql() -> String {
+    format!(
+        "SELECT {COLUMNS} FROM messages m WHERE m.chat_id = ?1 AND (m.ts, m.id) < (?2, ?3)
+         ORDER BY m.ts DESC, m.id DESC LIMIT ?4"
+    )
+}
+
 /// One page of a chat's messages, newest first by (Meta's timestamp, id).
 pub(crate) fn list(
     conn: &Connection,
@@ -69,11 +77,7 @@ pub(crate) fn list(
     if !chats::exists(conn, org, chat)? {
         return Err(DbError(coexist_core::store::StoreError::NotFound));
     }
-    let sql = format!(
-        "SELECT {COLUMNS} FROM messages m WHERE m.chat_id = ?1 AND (m.ts, m.id) < (?2, ?3)
-         ORDER BY m.ts DESC, m.id DESC LIMIT ?4"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(&page_sql())?;
     let rows = stmt.query_map(params![chat.0, at, id, fetch_size(limit)], message_row)?;
     let mut data = rows.collect::<Result<Vec<_>, _>>()?;
     let next_cursor =
