@@ -50,8 +50,8 @@ pub use suite::numbers::{
     unknown_number_is_created_unconfigured, upsert_number_claims_an_auto_created_number,
 };
 pub use suite::orgs::{
-    another_orgs_rows_are_not_found, api_tokens_are_found_by_hash, ensure_org_is_idempotent,
-    stream_resumes_after_a_position,
+    another_orgs_lists_are_empty, another_orgs_rows_are_not_found, api_tokens_are_found_by_hash,
+    ensure_org_is_idempotent, stream_resumes_after_a_position,
 };
 pub use suite::phonebook::{
     contact_remove_keeps_the_contact, contact_sync_marks_the_number_synced,
@@ -61,7 +61,7 @@ pub use suite::reads::{
     bad_cursors_are_invalid, chats_filter_by_number, chats_page_most_recent_first_with_cursor,
     contacts_are_listed_by_id_and_searchable, find_messages_by_wamid_spans_numbers,
     message_events_are_oldest_first, messages_page_newest_first_with_cursor,
-    search_finds_captions_and_survives_fts_syntax,
+    search_finds_captions_and_survives_fts_syntax, search_pages_and_follows_edits,
 };
 pub use suite::records::{
     marketing_preference_newer_wins, template_updates_are_announced_once,
@@ -148,11 +148,13 @@ macro_rules! contract_suite {
             messages_page_newest_first_with_cursor,
             contacts_are_listed_by_id_and_searchable,
             search_finds_captions_and_survives_fts_syntax,
+            search_pages_and_follows_edits,
             find_messages_by_wamid_spans_numbers,
             bad_cursors_are_invalid,
             message_events_are_oldest_first,
             // organizations, tokens, stream
             another_orgs_rows_are_not_found,
+            another_orgs_lists_are_empty,
             ensure_org_is_idempotent,
             api_tokens_are_found_by_hash,
             stream_resumes_after_a_position,

@@ -1,6 +1,6 @@
 //! Organizations, tokens and the change stream.
 
-use coexist_core::ids::{ChatId, MessageId, NumberId, Position};
+use coexist_core::ids::{ChatId, MessageId, NumberId, OrgId, Position};
 use coexist_core::ingest::Change;
 use coexist_core::page::Limit;
 use coexist_core::store::{ChatFilter, ContactFilter, NewApiToken, StoreError};
@@ -8,45 +8,61 @@ use coexist_core::store::{ChatFilter, ContactFilter, NewApiToken, StoreError};
 use crate::build::{CUSTOMER, at, echo, status, text};
 use crate::fixture::{Fixture, StoreFactory};
 
-/// Rows of one organization are invisible to another: lookups are `NotFound`, lists are empty.
-pub async fn another_orgs_rows_are_not_found(factory: &dyn StoreFactory) {
+/// An organization with one chat, message and status, and a second organization.
+async fn two_orgs(factory: &dyn StoreFactory) -> (Fixture, OrgId) {
     let f = Fixture::new(factory).await;
     f.ingest(vec![
         Change::Message(echo("wamid.A", CUSTOMER, at(1), "order 42")),
         Change::Status(status("wamid.A", "sent", at(2))),
     ])
     .await;
+    let other = f.store.ensure_org("globex", at(0)).await.unwrap();
+    (f, other)
+}
+
+#[track_caller]
+fn assert_not_found<T: std::fmt::Debug>(r: Result<T, StoreError>, what: &str) {
+    assert!(matches!(r, Err(StoreError::NotFound)), "{what}: {r:?}");
+}
+
+/// One organization's rows looked up by id from another are `NotFound`, like missing ones.
+pub async fn another_orgs_rows_are_not_found(factory: &dyn StoreFactory) {
+    let (f, other) = two_orgs(factory).await;
     let chat = f.chat_with(CUSTOMER).await;
     let message = f.message("wamid.A").await;
-    let number = message.number_id;
-    let other = f.store.ensure_org("globex", at(0)).await.unwrap();
     let s = &f.store;
-    let not_found = |r: Result<(), StoreError>, what: &str| {
-        assert!(matches!(r, Err(StoreError::NotFound)), "{what}: {r:?}");
-    };
-    not_found(s.get_number(other, number).await.map(drop), "get_number");
-    not_found(s.get_chat(other, chat.id).await.map(drop), "get_chat");
-    not_found(
-        s.get_message(other, message.id).await.map(drop),
-        "get_message",
-    );
-    not_found(
-        s.message_events(other, message.id).await.map(drop),
-        "message_events",
-    );
     let limit = Limit::new(None);
-    not_found(
-        s.list_messages(other, chat.id, limit, None).await.map(drop),
+    assert_not_found(s.get_number(other, message.number_id).await, "get_number");
+    assert_not_found(s.get_chat(other, chat.id).await, "get_chat");
+    assert_not_found(s.get_message(other, message.id).await, "get_message");
+    assert_not_found(s.message_events(other, message.id).await, "message_events");
+    assert_not_found(
+        s.list_messages(other, chat.id, limit, None).await,
         "list_messages",
     );
-    assert!(s.list_numbers(other).await.unwrap().is_empty());
-    assert!(
-        s.list_chats(other, ChatFilter::default(), limit, None)
-            .await
-            .unwrap()
-            .data
-            .is_empty()
+    assert_not_found(s.get_chat(f.org, ChatId(999_999)).await, "missing chat");
+    assert_not_found(
+        s.get_message(f.org, MessageId(999_999)).await,
+        "missing message",
     );
+    assert_not_found(
+        s.get_number(f.org, NumberId(999_999)).await,
+        "missing number",
+    );
+}
+
+/// Another organization's lists, searches and stream don't show one organization's rows.
+pub async fn another_orgs_lists_are_empty(factory: &dyn StoreFactory) {
+    let (f, other) = two_orgs(factory).await;
+    let number = f.message("wamid.A").await.number_id;
+    let s = &f.store;
+    let limit = Limit::new(None);
+    assert!(s.list_numbers(other).await.unwrap().is_empty());
+    let chats = s
+        .list_chats(other, ChatFilter::default(), limit, None)
+        .await
+        .unwrap();
+    assert!(chats.data.is_empty());
     let filter = ChatFilter {
         number_id: Some(number),
     };
@@ -86,18 +102,6 @@ pub async fn another_orgs_rows_are_not_found(factory: &dyn StoreFactory) {
             .await
             .unwrap()
             .is_empty()
-    );
-    not_found(
-        s.get_chat(f.org, ChatId(999_999)).await.map(drop),
-        "missing chat",
-    );
-    not_found(
-        s.get_message(f.org, MessageId(999_999)).await.map(drop),
-        "missing message",
-    );
-    not_found(
-        s.get_number(f.org, NumberId(999_999)).await.map(drop),
-        "missing number",
     );
 }
 

@@ -159,9 +159,7 @@ pub async fn contacts_are_listed_by_id_and_searchable(factory: &dyn StoreFactory
     assert!(rest.next_cursor.is_none());
 }
 
-/// Search finds bodies and captions, best match first, and treats FTS syntax typed by users
-/// (`"`, `*`, `-`, `OR`, `NEAR(`) as text: it never errors and never widens the search.
-pub async fn search_finds_captions_and_survives_fts_syntax(factory: &dyn StoreFactory) {
+async fn search_fixture(factory: &dyn StoreFactory) -> Fixture {
     let f = Fixture::new(factory).await;
     f.ingest(vec![
         Change::Message(text("wamid.1", CUSTOMER, at(1), "my order number is 42")),
@@ -175,24 +173,36 @@ pub async fn search_finds_captions_and_survives_fts_syntax(factory: &dyn StoreFa
         Change::Message(text("wamid.4", CUSTOMER, at(4), "something else entirely")),
     ])
     .await;
-    let search = |q: &'static str| f.store.search_messages(f.org, q, Limit::new(None), None);
-    let wamids = |p: coexist_core::page::Page<coexist_core::store::MessageRecord>| -> Vec<String> {
-        p.data.into_iter().filter_map(|m| m.wamid).collect()
-    };
-    let hits = wamids(search("order").await.unwrap());
+    f
+}
+
+/// The wamids a search finds, in order.
+async fn found(f: &Fixture, q: &str) -> Result<Vec<String>, StoreError> {
+    let page = f
+        .store
+        .search_messages(f.org, q, Limit::new(None), None)
+        .await?;
+    Ok(page.data.into_iter().filter_map(|m| m.wamid).collect())
+}
+
+/// Search finds bodies and captions, best match first, and treats FTS syntax typed by users
+/// (`"`, `*`, `-`, `OR`, `NEAR(`) as text: it never errors and never widens the search.
+pub async fn search_finds_captions_and_survives_fts_syntax(factory: &dyn StoreFactory) {
+    let f = search_fixture(factory).await;
+    let hits = found(&f, "order").await.unwrap();
     assert_eq!(hits.len(), 3);
     assert_eq!(hits[0], "wamid.3", "the best match comes first");
     assert_eq!(
-        wamids(search("broken").await.unwrap()),
+        found(&f, "broken").await.unwrap(),
         ["wamid.2"],
         "captions are searched"
     );
     assert_eq!(
-        wamids(search("broken order").await.unwrap()),
+        found(&f, "broken order").await.unwrap(),
         ["wamid.2"],
         "words are ANDed"
     );
-    for hostile in [
+    let hostile = [
         "\"order",
         "order*",
         "-order",
@@ -203,48 +213,47 @@ pub async fn search_finds_captions_and_survives_fts_syntax(factory: &dyn StoreFa
         "\"",
         "^order",
         "order:",
-    ] {
-        let page = search(hostile)
-            .await
-            .unwrap_or_else(|e| panic!("{hostile:?}: {e}"));
-        assert!(page.data.len() <= 3, "{hostile:?} widened the search");
+    ];
+    for q in hostile {
+        let hits = found(&f, q).await.unwrap_or_else(|e| panic!("{q:?}: {e}"));
+        assert!(hits.len() <= 3, "{q:?} widened the search");
     }
     assert!(
-        wamids(search("broken OR else").await.unwrap()).is_empty(),
+        found(&f, "broken OR else").await.unwrap().is_empty(),
         "OR is a word here"
     );
-    assert!(matches!(search("   ").await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        found(&f, "   ").await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+/// Search results page with a cursor, and follow edits: the new text is found, the old is not.
+pub async fn search_pages_and_follows_edits(factory: &dyn StoreFactory) {
+    let f = search_fixture(factory).await;
+    let two = Limit::new(Some(2));
     let first = f
         .store
-        .search_messages(f.org, "order", Limit::new(Some(2)), None)
+        .search_messages(f.org, "order", two, None)
         .await
         .unwrap();
+    let cursor = first.next_cursor.as_deref();
     let rest = f
         .store
-        .search_messages(
-            f.org,
-            "order",
-            Limit::new(Some(2)),
-            first.next_cursor.as_deref(),
-        )
+        .search_messages(f.org, "order", two, cursor)
         .await
         .unwrap();
     assert_eq!((first.data.len(), rest.data.len()), (2, 1));
-    f.ingest(vec![Change::Amendment(edit(
-        "wamid.4",
-        "wamid.E",
-        Editor::Customer,
-        at(5),
-        "order fixed",
-    ))])
-    .await;
+    assert!(rest.next_cursor.is_none());
+    let edit = edit("wamid.4", "wamid.E", Editor::Customer, at(5), "order fixed");
+    f.ingest(vec![Change::Amendment(edit)]).await;
     assert_eq!(
-        wamids(search("fixed").await.unwrap()),
+        found(&f, "fixed").await.unwrap(),
         ["wamid.4"],
         "edits are searchable"
     );
     assert!(
-        wamids(search("entirely").await.unwrap()).is_empty(),
+        found(&f, "entirely").await.unwrap().is_empty(),
         "the old text is not"
     );
 }
