@@ -67,7 +67,7 @@ CREATE TABLE chats (
     last_message_at             INTEGER,
     last_message_id             INTEGER,
     last_customer_message_at    INTEGER,  -- live customer messages only: the service window
-    referral_at                 INTEGER,  -- last customer message that came from an ad
+    referral_at                 INTEGER,  -- newest live customer message from an ad (free entry point)
     unread_count                INTEGER NOT NULL DEFAULT 0,
     message_count               INTEGER NOT NULL DEFAULT 0,
     created_at                  INTEGER NOT NULL,
@@ -115,12 +115,14 @@ CREATE INDEX messages_media_pending ON messages(number_id) WHERE media_pending =
 --
 -- messages_fts is not written as messages are: every change of messages.text is queued in
 -- messages_fts_queue by the store's code (crates/store/src/sqlite/fts.rs), and the writer moves
--- the queue into messages_fts once per group, just before COMMIT. Two SQLite behaviours force
--- this: FTS5 flushes its pending terms to disk at every SAVEPOINT (group commit opens one per
--- webhook, so direct writes would make a tiny segment per webhook), and a trigger makes every
--- message INSERT a multi-table statement with its own statement journal, whose release walks
--- the in-memory sub-journal of the enclosing savepoint (quadratic in a 1,000-message history
--- chunk). A rolled-back savepoint takes its queue rows with it.
+-- the queue into messages_fts in one statement per group, just before COMMIT. Why:
+-- - FTS5 flushes its pending terms to disk whenever a savepoint opens; with the savepoints
+--   group commit uses to isolate a failing webhook, that was a tiny segment (and merge work)
+--   per webhook.
+-- - The queue is written by code, not by a trigger: a trigger makes every message INSERT a
+--   multi-table statement with its own statement journal, whose release walks the in-memory
+--   sub-journal of an enclosing savepoint (quadratic in a 1,000-message history chunk).
+-- A rolled-back savepoint takes its queue rows with it.
 CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE messages_fts_queue (
     seq         INTEGER PRIMARY KEY,
@@ -159,7 +161,8 @@ CREATE INDEX statuses_by_message ON statuses(message_id);
 CREATE INDEX statuses_by_time ON statuses(org_id, ts);
 
 -- Edits and revokes, applied to the original message (kept here with the previous text).
--- target_id is NULL while the original has not arrived yet; it is applied when it does.
+-- target_id is NULL while the original has not arrived yet; it is applied when it does, oldest
+-- first. An edit older than one already applied is kept with data.superseded = true.
 CREATE TABLE message_events (
     id              INTEGER PRIMARY KEY,
     org_id          INTEGER NOT NULL,
