@@ -300,3 +300,62 @@ async fn the_file_is_in_wal_mode_and_migrated() {
         .unwrap();
     assert_eq!(applied.as_deref(), Some("0001_core"));
 }
+
+#[tokio::test]
+async fn chats_without_messages_come_last_across_pages() {
+    let one = One::new();
+    let f = Fixture::new(&one).await;
+    let changes = (0..3)
+        .map(|i| {
+            Change::Message(text(
+                &format!("wamid.{i}"),
+                &format!("1650555000{i}"),
+                at(i),
+                "hi",
+            ))
+        })
+        .collect();
+    f.ingest(changes).await;
+    // No webhook makes a chat without a message (the outbox will): make two by hand.
+    let sql = one.sql();
+    for wa in ["16505559001", "16505559002"] {
+        sql.execute(
+            "INSERT INTO contacts (org_id, number_id, wa_id, created_at, updated_at)
+             SELECT org_id, id, ?1, 0, 0 FROM numbers",
+            [wa],
+        )
+        .unwrap();
+        sql.execute(
+            "INSERT INTO chats (org_id, number_id, contact_id, created_at, updated_at)
+             SELECT org_id, number_id, id, 0, 0 FROM contacts WHERE wa_id = ?1",
+            [wa],
+        )
+        .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let filter = coexist_core::store::ChatFilter::default();
+        let page = f
+            .store
+            .list_chats(f.org, filter, Limit::new(Some(2)), cursor.as_deref())
+            .await
+            .unwrap();
+        seen.extend(page.data.into_iter().map(|c| c.contact.wa_id.unwrap()));
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "16505550002",
+            "16505550001",
+            "16505550000",
+            "16505559002",
+            "16505559001"
+        ],
+        "active chats newest first, then chats without messages, newest first"
+    );
+}
