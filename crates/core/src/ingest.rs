@@ -191,6 +191,11 @@ pub enum AmendmentKind {
 }
 
 /// An address-book change from the phone app (`smb_app_state_sync`).
+///
+/// Applied so that the result does not depend on arrival order: the names shown are those of
+/// the newest `add`, and "removed from the phone" is decided by the newest change of either
+/// kind (a removal wins a timestamp tie). A late `add` older than a `remove` updates the names
+/// but leaves the contact removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContactSync {
     /// The number.

@@ -167,9 +167,26 @@ impl Editor {
     }
 }
 
+impl FromStr for Editor {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "customer" => Ok(Editor::Customer),
+            "business_app" => Ok(Editor::BusinessApp),
+            _ => Err(UnknownName::new("editor", s)),
+        }
+    }
+}
+
+impl fmt::Display for Editor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Direction, Origin};
+    use super::{Direction, Editor, Origin};
 
     const ALL: [Origin; 4] = [
         Origin::Customer,
@@ -211,5 +228,8 @@ mod tests {
             assert_eq!(d.as_str().parse::<Direction>().unwrap(), d);
         }
         assert!("phone".parse::<Origin>().is_err());
+        for e in [Editor::Customer, Editor::BusinessApp] {
+            assert_eq!(e.to_string().parse::<Editor>().unwrap(), e);
+        }
     }
 }

@@ -10,6 +10,10 @@
 //! moves backwards. `failed` sits between `sent` and `delivered`: a failure supersedes "sent" but
 //! not a later delivery receipt, which is stronger evidence than the failure (Meta never reports
 //! both for one message; if it did, the receipt from the phone is what happened).
+//!
+//! Backends must keep the rest of a message's state order-independent too: when a delivery
+//! receipt supersedes `failed`, the failure's error is dropped from the message, otherwise the
+//! final state would depend on whether the receipt or the failure arrived first.
 
 use std::fmt;
 use std::str::FromStr;

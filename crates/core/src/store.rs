@@ -1,8 +1,22 @@
 //! The [`Store`] trait: everything the hub persists, as use-case verbs. Each method is one atomic
 //! unit of work; transactions stay inside the implementations, so this crate never sees a
-//! database type. Every backend passes the same contract suite (`store::contract`).
+//! database type. Every backend passes the same contract suite (the `coexist-store-tests` crate,
+//! `store_tests::contract_suite!`).
+//!
+//! [`Store`] is the sum of one trait per area, so areas grow independently:
+//! - [`CoreStore`]: numbers, contacts, chats and messages as webhooks shape them; the change
+//!   stream; API tokens.
+//! - [`OutboxStore`]: sending (the outbox, templates, media, costs).
+//! - [`InboxStore`]: people (users, sessions) and the shared inbox (assignment, labels, notes).
+//!
+//! Callers hold an `Arc<dyn Store>` and import the area traits whose methods they call.
 
+mod inbox;
+mod outbox;
 mod records;
+
+pub use inbox::InboxStore;
+pub use outbox::OutboxStore;
 
 pub use records::{
     ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, ContactSummary,
@@ -12,7 +26,7 @@ pub use records::{
 
 use async_trait::async_trait;
 
-use crate::ids::{ChatId, MessageId, NumberId, OrgId, Position};
+use crate::ids::{ChatId, MessageId, NumberId, OrgId, Position, TokenId};
 use crate::ingest::{IngestBatch, IngestOutcome};
 use crate::page::{Limit, Page};
 use crate::time::Timestamp;
@@ -32,12 +46,23 @@ pub enum StoreError {
     /// The database could not be reached or failed; the operation may be retried.
     #[error("storage unavailable: {0}")]
     Unavailable(String),
+    /// The database cannot be used by this binary (e.g. it was written by a newer coexist).
+    /// Retrying does not help.
+    #[error("incompatible storage: {0}")]
+    Incompatible(String),
 }
 
-/// The hub's persistence. Implementations: SQLite (embedded, default); PostgreSQL later, held to
-/// the same contract suite.
+/// Everything the hub persists: the sum of the area traits. Implemented automatically for any
+/// type that implements all of them.
+pub trait Store: CoreStore + OutboxStore + InboxStore {}
+
+impl<T: CoreStore + OutboxStore + InboxStore + ?Sized> Store for T {}
+
+/// Numbers, contacts, chats and messages as webhooks shape them, the change stream and API
+/// tokens. Implementations: SQLite (embedded, default); PostgreSQL later, held to the same
+/// contract suite.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait CoreStore: Send + Sync + 'static {
     /// The organization with this name, created if missing. The hub creates its default
     /// organization this way at start.
     async fn ensure_org(&self, name: &str, now: Timestamp) -> Result<OrgId, StoreError>;
@@ -148,4 +173,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// The live (not revoked) token with this hash.
     async fn find_api_token(&self, hash: &[u8; 32]) -> Result<Option<ApiTokenRecord>, StoreError>;
+
+    /// Revokes a token: it is no longer found. `NotFound` for another organization's token.
+    /// Revoking twice is not an error.
+    async fn revoke_api_token(
+        &self,
+        org: OrgId,
+        id: TokenId,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
 }

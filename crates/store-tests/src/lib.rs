@@ -51,7 +51,7 @@ pub use suite::numbers::{
 };
 pub use suite::orgs::{
     another_orgs_lists_are_empty, another_orgs_rows_are_not_found, api_tokens_are_found_by_hash,
-    ensure_org_is_idempotent, stream_resumes_after_a_position,
+    ensure_org_is_idempotent, revoked_tokens_are_not_found, stream_resumes_after_a_position,
 };
 pub use suite::phonebook::{
     contact_remove_keeps_the_contact, contact_sync_marks_the_number_synced,
@@ -157,6 +157,7 @@ macro_rules! contract_suite {
             another_orgs_lists_are_empty,
             ensure_org_is_idempotent,
             api_tokens_are_found_by_hash,
+            revoked_tokens_are_not_found,
             stream_resumes_after_a_position,
             // convergence
             random_interleavings_converge_to_the_in_order_state,

@@ -20,13 +20,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use coexist_core::ids::{ChatId, MessageId, NumberId, OrgId, Position};
+use coexist_core::ids::{ChatId, MessageId, NumberId, OrgId, Position, TokenId};
 use coexist_core::ingest::{IngestBatch, IngestOutcome};
 use coexist_core::page::{Limit, Page};
 use coexist_core::store::{
-    ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, MessageEventRecord,
-    MessageRecord, NewApiToken, NumberRecord, NumberSetup, Store, StoreError, StreamEvent,
-    WebhookErrorRecord,
+    ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, CoreStore, InboxStore,
+    MessageEventRecord, MessageRecord, NewApiToken, NumberRecord, NumberSetup, OutboxStore,
+    StoreError, StreamEvent, WebhookErrorRecord,
 };
 use coexist_core::time::Timestamp;
 
@@ -124,7 +124,13 @@ fn set_head(outcome: &mut IngestOutcome, head: Position) {
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl OutboxStore for SqliteStore {}
+
+#[async_trait]
+impl InboxStore for SqliteStore {}
+
+#[async_trait]
+impl CoreStore for SqliteStore {
     async fn ensure_org(&self, name: &str, now: Timestamp) -> Result<OrgId, StoreError> {
         let name = name.to_owned();
         self.writer
@@ -288,6 +294,17 @@ impl Store for SqliteStore {
         let hash = *hash;
         self.readers
             .read(move |c| read::stream::token(c, &hash))
+            .await
+    }
+
+    async fn revoke_api_token(
+        &self,
+        org: OrgId,
+        id: TokenId,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.writer
+            .write(0, move |c| admin::revoke_token(c, org, id, now))
             .await
     }
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use coexist_core::ingest::{Change, IngestBatch};
 use coexist_core::page::Limit;
-use coexist_core::store::{ChatFilter, Store};
+use coexist_core::store::{ChatFilter, CoreStore};
 use store::{SqliteOptions, SqliteStore};
 use store_tests::body_of;
 use store_tests::build::{at, chunk, history_text, text};

@@ -159,6 +159,9 @@ pub struct ChatRecord {
     pub unread_count: i64,
     /// The newest live customer message (drives the service window).
     pub last_customer_message_at: Option<Timestamp>,
+    /// The newest live customer message that came from a click-to-WhatsApp ad or a Page button
+    /// (`referral`); with the first reply after it, it decides the free entry point window.
+    pub referral_at: Option<Timestamp>,
     /// Messages stored in the chat.
     pub message_count: i64,
     /// Created.
@@ -248,7 +251,8 @@ pub struct StreamEvent {
     /// What changed: `message.created`, `message.updated`, `chat.updated`, `contact.updated`,
     /// `number.updated`, `history.progress`, `webhook.error`, ...
     pub kind: String,
-    /// When it was committed.
+    /// When the change was received: the webhook request's receive time, or the `now` of the
+    /// call that made it (stores have no clock).
     pub at: Timestamp,
     /// The number concerned.
     pub number_id: Option<NumberId>,

@@ -112,7 +112,9 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(message) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", message)
             }
-            StoreError::Unavailable(cause) => ApiError::unavailable(cause),
+            StoreError::Unavailable(cause) | StoreError::Incompatible(cause) => {
+                ApiError::unavailable(cause)
+            }
         }
     }
 }

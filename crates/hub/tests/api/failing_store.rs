@@ -5,13 +5,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
-use coexist_core::ids::{ChatId, MessageId, NumberId, OrgId, Position};
+use coexist_core::ids::{ChatId, MessageId, NumberId, OrgId, Position, TokenId};
 use coexist_core::ingest::{IngestBatch, IngestOutcome};
 use coexist_core::page::{Limit, Page};
 use coexist_core::store::{
-    ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, MessageEventRecord,
-    MessageRecord, NewApiToken, NumberRecord, NumberSetup, Store, StoreError, StreamEvent,
-    WebhookErrorRecord,
+    ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, CoreStore, InboxStore,
+    MessageEventRecord, MessageRecord, NewApiToken, NumberRecord, NumberSetup, OutboxStore, Store,
+    StoreError, StreamEvent, WebhookErrorRecord,
 };
 use coexist_core::time::Timestamp;
 
@@ -29,8 +29,15 @@ impl FailingStore {
     }
 }
 
+// Sending and inbox methods delegate too; only `ingest` can be made to fail.
 #[async_trait]
-impl Store for FailingStore {
+impl OutboxStore for FailingStore {}
+
+#[async_trait]
+impl InboxStore for FailingStore {}
+
+#[async_trait]
+impl CoreStore for FailingStore {
     async fn ensure_org(&self, name: &str, now: Timestamp) -> Result<OrgId, StoreError> {
         self.inner.ensure_org(name, now).await
     }
@@ -136,5 +143,13 @@ impl Store for FailingStore {
     }
     async fn find_api_token(&self, hash: &[u8; 32]) -> Result<Option<ApiTokenRecord>, StoreError> {
         self.inner.find_api_token(hash).await
+    }
+    async fn revoke_api_token(
+        &self,
+        org: OrgId,
+        id: TokenId,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.inner.revoke_api_token(org, id, now).await
     }
 }

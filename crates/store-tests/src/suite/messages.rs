@@ -250,7 +250,9 @@ pub async fn message_without_contact_ids_is_refused(factory: &dyn StoreFactory) 
     );
 }
 
-/// A referral (click-to-WhatsApp ad) message is stored like any customer message.
+/// A referral (click-to-WhatsApp ad) message is stored like any customer message, and the
+/// chat remembers when the customer came from the ad (for the free entry point window); a later
+/// message without a referral does not move that time.
 pub async fn referral_message_is_a_customer_message(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
     let mut m = text("wamid.R", CUSTOMER, at(1), "I saw your ad");
@@ -259,4 +261,15 @@ pub async fn referral_message_is_a_customer_message(factory: &dyn StoreFactory) 
     let chat = f.chat_with(CUSTOMER).await;
     assert_eq!(chat.last_customer_message_at, Some(at(1)));
     assert_eq!(chat.unread_count, 1);
+    assert_eq!(chat.referral_at, Some(at(1)));
+    f.ingest(vec![Change::Message(text(
+        "wamid.R2",
+        CUSTOMER,
+        at(2),
+        "hello?",
+    ))])
+    .await;
+    let chat = f.chat_with(CUSTOMER).await;
+    assert_eq!(chat.referral_at, Some(at(1)));
+    assert_eq!(chat.last_customer_message_at, Some(at(2)));
 }

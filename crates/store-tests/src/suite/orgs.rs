@@ -143,6 +143,31 @@ pub async fn api_tokens_are_found_by_hash(factory: &dyn StoreFactory) {
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 }
 
+/// A revoked token is no longer found; revoking twice is fine; another organization cannot
+/// revoke it.
+pub async fn revoked_tokens_are_not_found(factory: &dyn StoreFactory) {
+    let f = Fixture::new(factory).await;
+    let token = NewApiToken {
+        name: "crm".to_owned(),
+        hash: [9; 32],
+        role: "admin".to_owned(),
+    };
+    let created = f.store.create_api_token(f.org, token, at(1)).await.unwrap();
+    let other = f.store.ensure_org("someone else", at(1)).await.unwrap();
+    let foreign = f.store.revoke_api_token(other, created.id, at(2)).await;
+    assert!(matches!(foreign, Err(StoreError::NotFound)), "{foreign:?}");
+    assert!(f.store.find_api_token(&[9; 32]).await.unwrap().is_some());
+    f.store
+        .revoke_api_token(f.org, created.id, at(3))
+        .await
+        .unwrap();
+    assert!(f.store.find_api_token(&[9; 32]).await.unwrap().is_none());
+    f.store
+        .revoke_api_token(f.org, created.id, at(4))
+        .await
+        .unwrap();
+}
+
 /// Every visible change lands in the stream; clients resume after the last position they saw
 /// and the outcome's head is the newest position.
 pub async fn stream_resumes_after_a_position(factory: &dyn StoreFactory) {

@@ -186,3 +186,22 @@ pub(crate) fn create_token(
         created_at: now,
     })
 }
+
+/// Marks a token revoked (idempotent); `NotFound` for an unknown token or another org's.
+pub(crate) fn revoke_token(
+    conn: &Connection,
+    org: OrgId,
+    id: TokenId,
+    now: Timestamp,
+) -> DbResult<()> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?3)
+             WHERE id = ?1 AND org_id = ?2",
+        )?
+        .execute(params![id.0, org.0, now.0])?;
+    if changed == 0 {
+        return Err(DbError(StoreError::NotFound));
+    }
+    Ok(())
+}

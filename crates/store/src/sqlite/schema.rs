@@ -41,7 +41,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> DbResult<Vec<&'static str>> {
         .flatten()
         .unwrap_or(0);
     if current > latest_version() {
-        return Err(DbError(coexist_core::store::StoreError::Unavailable(
+        return Err(DbError(coexist_core::store::StoreError::Incompatible(
             format!(
                 "the database is at schema version {current}, newer than this coexist binary \
                  knows ({}): run a newer coexist or restore a backup",

@@ -87,6 +87,7 @@ fn copy_error(e: &StoreError) -> StoreError {
         StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
         StoreError::Invalid(m) => StoreError::Invalid(m.clone()),
         StoreError::Unavailable(m) => StoreError::Unavailable(m.clone()),
+        StoreError::Incompatible(m) => StoreError::Incompatible(m.clone()),
     }
 }
 

@@ -292,6 +292,7 @@ fn chat() -> Value {
             "last_message": nullable("MessagePreview"),
             "unread_count": integer(),
             "last_customer_message_at": nullable_time(),
+            "referral_at": nullable_time(),
             "message_count": integer(),
             "created_at": time(),
             "service_window": r("ServiceWindow"),

@@ -22,7 +22,8 @@ const IDLE: &str = "cn";
 const SELECT: &str = "SELECT c.id, c.number_id, c.last_message_at, c.unread_count,
         c.last_customer_message_at, c.message_count, c.created_at,
         k.id, k.wa_id, k.user_id, k.name, k.profile_name,
-        m.id, m.direction, m.origin, m.kind, m.text, m.status, m.revoked_at
+        m.id, m.direction, m.origin, m.kind, m.text, m.status, m.revoked_at,
+        c.referral_at
     FROM chats c
     JOIN contacts k ON k.id = c.contact_id
     LEFT JOIN messages m ON m.id = c.last_message_id";
@@ -54,6 +55,7 @@ fn chat_row(r: &Row<'_>) -> rusqlite::Result<ChatRecord> {
         last_message,
         unread_count: r.get(3)?,
         last_customer_message_at: opt_ts(r, 4)?,
+        referral_at: opt_ts(r, 19)?,
         message_count: r.get(5)?,
         created_at: ts(r, 6)?,
     })
