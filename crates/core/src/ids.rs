@@ -82,6 +82,22 @@ id_type!(
     /// An API token.
     TokenId
 );
+id_type!(
+    /// A signed-in session of a user (the web app).
+    SessionId
+);
+id_type!(
+    /// An internal note on a chat.
+    NoteId
+);
+id_type!(
+    /// A notification for one user (a mention, an assignment).
+    NotificationId
+);
+id_type!(
+    /// A canned response (a saved reply, organization-wide).
+    CannedResponseId
+);
 
 /// An id that did not parse: ids are positive decimal integers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

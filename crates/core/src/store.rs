@@ -15,13 +15,23 @@ mod inbox;
 mod outbox;
 mod records;
 
-pub use inbox::InboxStore;
-pub use outbox::OutboxStore;
+pub use inbox::{
+    By, CannedResponseRecord, ChatRead, InboxStore, LabelCount, NewCannedResponse, NewNote,
+    NewSession, NewUser, NoteRecord, NotificationKind, NotificationRecord, OrgRecord,
+    SessionRecord, UserLogin, UserRecord, UserRef,
+};
+pub use outbox::{
+    AppMessageCount, Author, CALLBACK_PREFIX, ClaimedSend, DueSend, Enqueued, InboundRef,
+    KeyedSend, MediaJob, MediaOutcome, MediaRecord, MediaState, NewMedia, NewSend, OutboxState,
+    OutboxStore, PricedMessage, Recorded, SendInfo, SendOutcome, SendTarget, SendingSettings,
+    Swept, TargetInfo, TemplateDefinition, TemplateFilter, TemplateRecord, callback_data,
+    parse_callback_data,
+};
 
 pub use records::{
-    ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, ContactSummary,
-    MessageError, MessageEventRecord, MessagePreview, MessageRecord, NewApiToken, NumberRecord,
-    NumberSetup, StreamEvent, WebhookErrorRecord,
+    ApiTokenRecord, AssigneeFilter, ChatFilter, ChatRecord, ContactFilter, ContactRecord,
+    ContactSummary, MessageError, MessageEventRecord, MessagePreview, MessageRecord, NewApiToken,
+    NumberRecord, NumberSetup, StreamEvent, WebhookErrorRecord,
 };
 
 use async_trait::async_trait;

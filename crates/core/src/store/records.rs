@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::ids::{ChatId, ContactId, MessageId, NumberId, OrgId, Position, TokenId};
+use crate::ids::{ChatId, ContactId, MessageId, NumberId, OrgId, Position, TokenId, UserId};
+use crate::inbox::InboxStatus;
 use crate::message::{Direction, Editor, Origin};
 use crate::number::{Disconnection, HistoryImport, NumberMode, NumberState};
 use crate::status::DeliveryStatus;
@@ -105,6 +106,24 @@ pub struct ContactRecord {
 pub struct ChatFilter {
     /// Only this number's chats.
     pub number_id: Option<NumberId>,
+    /// Only chats assigned to this user, or to nobody.
+    pub assignee: Option<AssigneeFilter>,
+    /// Only chats in this inbox status, judged at [`ChatFilter::now`]: a snooze whose time has
+    /// passed counts as `open`.
+    pub status: Option<InboxStatus>,
+    /// Only chats carrying this label.
+    pub label: Option<String>,
+    /// The instant snoozes are judged at; `None` takes stored statuses as they are.
+    pub now: Option<Timestamp>,
+}
+
+/// Whose chats to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    /// Chats assigned to this user ("mine").
+    User(UserId),
+    /// Chats assigned to nobody.
+    Nobody,
 }
 
 /// The contact part of a chat.
@@ -225,6 +244,9 @@ pub struct MessageRecord {
     pub revoked_by: Option<Editor>,
     /// A history media placeholder still waiting for its content.
     pub media_pending: bool,
+    /// The outbox side of an API send (state, attempts, last error, author); `None` for
+    /// messages that did not go through our outbox.
+    pub send: Option<super::outbox::SendInfo>,
 }
 
 /// One thing that happened to a message after it was created.

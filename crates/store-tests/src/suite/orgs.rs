@@ -65,6 +65,7 @@ pub async fn another_orgs_lists_are_empty(factory: &dyn StoreFactory) {
     assert!(chats.data.is_empty());
     let filter = ChatFilter {
         number_id: Some(number),
+        ..ChatFilter::default()
     };
     assert!(
         s.list_chats(other, filter, limit, None)

@@ -66,6 +66,7 @@ pub async fn chats_filter_by_number(factory: &dyn StoreFactory) {
     let other = f.number("200").await;
     let filter = ChatFilter {
         number_id: Some(other.id),
+        ..ChatFilter::default()
     };
     let page = f
         .store

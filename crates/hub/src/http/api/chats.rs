@@ -81,6 +81,7 @@ async fn list_chats(
 ) -> Result<Json<Page<ChatView>>, ApiError> {
     let filter = ChatFilter {
         number_id: params::id(query.number_id.as_deref(), "number_id")?,
+        ..ChatFilter::default()
     };
     let limit = query.page.limit()?;
     let page = state
