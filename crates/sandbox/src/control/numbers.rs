@@ -27,10 +27,9 @@ pub(crate) async fn onboard(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
 ) -> Response {
-    let result = shared
-        .world()
-        .onboard(&pnid)
-        .map(|()| lifecycle(&shared, &pnid));
+    // The world lock must be released before `lifecycle` takes it again.
+    let outcome = shared.world().onboard(&pnid);
+    let result = outcome.map(|()| lifecycle(&shared, &pnid));
     answer(&shared, result).await
 }
 
@@ -49,10 +48,12 @@ pub(crate) async fn disconnect(
     body: Bytes,
 ) -> Response {
     let result = parse::<DisconnectBody>(&body).and_then(|req| {
-        shared
-            .world()
-            .owner_disconnect(&pnid, req.reason.as_deref(), req.initiated_by.as_deref())
-            .map(|()| lifecycle(&shared, &pnid))
+        let outcome = shared.world().owner_disconnect(
+            &pnid,
+            req.reason.as_deref(),
+            req.initiated_by.as_deref(),
+        );
+        outcome.map(|()| lifecycle(&shared, &pnid))
     });
     answer(&shared, result).await
 }
@@ -62,10 +63,9 @@ pub(crate) async fn offboard(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
 ) -> Response {
-    let result = shared
-        .world()
-        .offboard(&pnid)
-        .map(|()| lifecycle(&shared, &pnid));
+    // The world lock must be released before `lifecycle` takes it again.
+    let outcome = shared.world().offboard(&pnid);
+    let result = outcome.map(|()| lifecycle(&shared, &pnid));
     answer(&shared, result).await
 }
 
@@ -74,10 +74,9 @@ pub(crate) async fn reconnect(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
 ) -> Response {
-    let result = shared
-        .world()
-        .reconnect(&pnid)
-        .map(|()| lifecycle(&shared, &pnid));
+    // The world lock must be released before `lifecycle` takes it again.
+    let outcome = shared.world().reconnect(&pnid);
+    let result = outcome.map(|()| lifecycle(&shared, &pnid));
     answer(&shared, result).await
 }
 
