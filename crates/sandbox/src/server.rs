@@ -43,7 +43,8 @@ impl Shared {
         let _serial = self.pump_lock.lock().await;
         loop {
             let (step, url, timeout_ms) = {
-                let mut world = self.world();
+                // Not `self.world()`: due work must run at its own (earlier) sandbox time.
+                let mut world = self.world.lock().unwrap_or_else(|e| e.into_inner());
                 let now = self.clock.now_ms();
                 let step = world.step(now);
                 (
@@ -56,6 +57,7 @@ impl Shared {
                 delivery_id,
                 body,
                 signature,
+                at,
             } = step
             else {
                 break;
@@ -64,7 +66,10 @@ impl Shared {
                 Some(url) => delivery::post(&self.http, &url, body, &signature, timeout_ms).await,
                 None => crate::webhooks::outbox::PostResult::Error("no webhook URL".to_owned()),
             };
-            self.world().finish_attempt(delivery_id, result);
+            self.world
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .finish_attempt(delivery_id, result, at);
         }
     }
 

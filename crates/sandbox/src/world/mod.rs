@@ -60,6 +60,8 @@ pub(crate) enum Step {
         delivery_id: u64,
         body: Bytes,
         signature: String,
+        /// Sandbox time of the attempt (its due time), which retries count from.
+        at: u64,
     },
 }
 
@@ -122,6 +124,7 @@ impl World {
                     delivery_id,
                     body,
                     signature,
+                    at: self.now,
                 };
             }
         }
@@ -129,11 +132,11 @@ impl World {
         Step::Idle
     }
 
-    /// Records the HTTP result of a delivery attempt.
-    pub(crate) fn finish_attempt(&mut self, delivery_id: u64, result: PostResult) {
+    /// Records the HTTP result of a delivery attempt made at sandbox time `at`.
+    pub(crate) fn finish_attempt(&mut self, delivery_id: u64, result: PostResult, at: u64) {
         self.outbox.finish_attempt(
             delivery_id,
-            self.now,
+            at,
             result,
             &self.cfg.faults,
             &mut self.fault_rng,
