@@ -221,7 +221,13 @@ pub(crate) fn normalize_version(v: &str) -> String {
 async fn auto_loop(shared: Arc<Shared>) {
     loop {
         shared.pump().await;
-        let next = shared.world().tasks.next_due();
+        // Peek without moving the world's time: due work must still run at its own time.
+        let next = shared
+            .world
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .tasks
+            .next_due();
         let wait_ms = next
             .and_then(|due| shared.clock.real_ms_until(due))
             .unwrap_or(1_000)
