@@ -186,9 +186,17 @@ fn build_shared(
     let info = StartInfo {
         graph_base_url: format!("http://{addr}/{graph_version}"),
         waba_id: world.wabas.keys().next().cloned().unwrap_or_default(),
+        // In the configured order (coexistence first by default), not in id order.
         numbers: world
+            .cfg
             .numbers
-            .values()
+            .iter()
+            .filter_map(|spec| {
+                world
+                    .numbers
+                    .values()
+                    .find(|n| n.display_phone_number == spec.display_phone_number)
+            })
             .map(|n| NumberInfo {
                 phone_number_id: n.id.clone(),
                 display_phone_number: n.display_phone_number.clone(),
