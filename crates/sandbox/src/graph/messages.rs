@@ -60,11 +60,12 @@ fn send_input(request: &SendMessageRequest, raw: Value) -> SendInput {
 }
 
 fn template_ref(t: &TemplateMessage) -> TemplateRef {
+    // Clients write component types in either case (pywa sends "BODY"); Meta accepts both.
     let count = |kind: ComponentType| {
         t.components
             .iter()
             .flatten()
-            .filter(|c| c.type_ == kind)
+            .filter(|c| c.type_.as_str().eq_ignore_ascii_case(kind.as_str()))
             .map(|c| c.parameters.as_ref().map_or(0, Vec::len))
             .sum::<usize>()
     };
