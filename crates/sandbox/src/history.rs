@@ -12,7 +12,9 @@ use rand::seq::SliceRandom;
 use crate::error::GraphFailure;
 use crate::state::phone::ChatMessage;
 use crate::state::waba::SyncRequest;
-use crate::webhooks::builder::{self, ChunkOut, ErrorOut, HistoryMessageOut, StateSyncOut};
+use crate::webhooks::builder::{
+    self, ChunkOut, ErrorOut, HistoryMessageOut, MediaOut, StateSyncOut,
+};
 use crate::world::{Task, World};
 
 const DAY_MS: u64 = 86_400_000;
@@ -152,10 +154,7 @@ impl World {
     }
 
     /// The chunks in delivery order, and the media follow-ups `(from, id, timestamp, content)`.
-    fn plan_history(
-        &mut self,
-        pnid: &str,
-    ) -> (Vec<ChunkOut>, Vec<(String, String, i64, serde_json::Value)>) {
+    fn plan_history(&mut self, pnid: &str) -> (Vec<ChunkOut>, Vec<MediaOut>) {
         let number = &self.numbers[pnid];
         let t0 = number.onboarded_at.unwrap_or(self.now);
         let business = number.display_phone_number.clone();

@@ -156,6 +156,9 @@ pub(crate) struct ChunkOut {
     pub(crate) threads: Vec<(String, Vec<HistoryMessageOut>)>,
 }
 
+/// A media follow-up of a history export: `(from, wamid, timestamp, content)`.
+pub(crate) type MediaOut = (String, String, i64, Value);
+
 /// `account_update` value.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AccountUpdateOut {
@@ -405,7 +408,7 @@ fn history_message(h: &HistoryMessageOut) -> HistoryMessage {
 }
 
 /// Media follow-ups of a history export: `field: history` with `value.messages[]`.
-pub(crate) fn history_media(meta: Meta<'_>, messages: &[(String, String, i64, Value)]) -> Change {
+pub(crate) fn history_media(meta: Meta<'_>, messages: &[MediaOut]) -> Change {
     let messages = messages
         .iter()
         .map(|(from, mid, t, c)| InboundMessage::new(wa(from), wamid(mid), ts(*t), content(c)))

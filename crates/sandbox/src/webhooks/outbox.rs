@@ -127,13 +127,13 @@ impl Outbox {
         tasks: &mut Scheduler<Task>,
     ) {
         let key = update.batch_key();
-        if update.batchable {
-            if let Some(batch) = self.open.get(&key).and_then(|id| self.batches.get_mut(id)) {
-                if batch.updates.len() < cfg.max_batch.max(1) {
-                    batch.updates.push(update);
-                    return;
-                }
-            }
+        let open = self.open.get(&key).and_then(|id| self.batches.get_mut(id));
+        if update.batchable
+            && let Some(batch) = open
+            && batch.updates.len() < cfg.max_batch.max(1)
+        {
+            batch.updates.push(update);
+            return;
         }
         let id = self.next_id();
         let batchable = update.batchable;
