@@ -37,6 +37,29 @@ pub use suite::history::{
     history_chunks_are_counted_once, history_declined_is_recorded, history_is_quiet,
     history_media_fills_the_placeholder, history_media_without_placeholder_is_stored,
 };
+pub use suite::inbox::changes::{
+    assignees_and_chats_belong_to_the_organization, assigning_notifies_the_assignee_unless_self,
+    labels_replace_the_set_and_are_counted, reading_a_chat_marks_customer_messages_read,
+    resolve_and_reopen_are_announced_once, snoozes_end_by_themselves,
+};
+pub use suite::inbox::lists::{
+    label_and_number_filters_combine, status_filter_pages_and_ends_snoozes,
+    views_list_by_assignee,
+};
+pub use suite::inbox::notes::{
+    canned_responses_have_unique_shortcuts, contact_attributes_merge_and_are_announced,
+    contact_chats_span_numbers, notes_belong_to_the_organization,
+    notes_notify_mentioned_users_but_not_the_author, notifications_page_and_are_marked_read,
+};
+pub use suite::inbox::people::{
+    login_failures_are_counted_per_email, sessions_live_until_ended,
+    users_are_unique_by_email_and_listed_per_org,
+};
+pub use suite::inbox::status::{
+    customer_message_reopens_a_resolved_chat, customer_message_wakes_a_snoozed_chat,
+    history_and_echo_chats_start_resolved, history_echoes_and_redeliveries_never_reopen,
+    new_customer_chat_is_open_and_unassigned,
+};
 pub use suite::messages::{
     chat_last_message_moves_forward_only, contacts_are_keyed_by_wa_id_else_user_id,
     echo_does_not_open_the_service_window, history_copy_of_a_live_message_is_a_no_op,
@@ -159,6 +182,33 @@ macro_rules! contract_suite {
             api_tokens_are_found_by_hash,
             revoked_tokens_are_not_found,
             stream_resumes_after_a_position,
+            // the shared inbox: what messages do to a chat's status
+            new_customer_chat_is_open_and_unassigned,
+            history_and_echo_chats_start_resolved,
+            customer_message_reopens_a_resolved_chat,
+            customer_message_wakes_a_snoozed_chat,
+            history_echoes_and_redeliveries_never_reopen,
+            // the shared inbox: agents' changes
+            assigning_notifies_the_assignee_unless_self,
+            assignees_and_chats_belong_to_the_organization,
+            resolve_and_reopen_are_announced_once,
+            snoozes_end_by_themselves,
+            labels_replace_the_set_and_are_counted,
+            reading_a_chat_marks_customer_messages_read,
+            // the shared inbox: lists
+            views_list_by_assignee,
+            status_filter_pages_and_ends_snoozes,
+            label_and_number_filters_combine,
+            // the shared inbox: people, notes, canned responses, contacts
+            users_are_unique_by_email_and_listed_per_org,
+            sessions_live_until_ended,
+            login_failures_are_counted_per_email,
+            notes_notify_mentioned_users_but_not_the_author,
+            notes_belong_to_the_organization,
+            notifications_page_and_are_marked_read,
+            canned_responses_have_unique_shortcuts,
+            contact_chats_span_numbers,
+            contact_attributes_merge_and_are_announced,
             // convergence
             random_interleavings_converge_to_the_in_order_state,
         );

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod amendments;
 pub mod history;
+pub mod inbox;
 pub mod messages;
 pub mod numbers;
 pub mod orgs;

@@ -9,6 +9,7 @@ mod connection;
 mod cursor;
 mod error;
 mod fts;
+mod inbox;
 mod ingest;
 mod read;
 mod readers;
@@ -24,7 +25,7 @@ use coexist_core::ids::{ChatId, MessageId, NumberId, OrgId, Position, TokenId};
 use coexist_core::ingest::{IngestBatch, IngestOutcome};
 use coexist_core::page::{Limit, Page};
 use coexist_core::store::{
-    ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, CoreStore, InboxStore,
+    ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, CoreStore,
     MessageEventRecord, MessageRecord, NewApiToken, NumberRecord, NumberSetup, OutboxStore,
     StoreError, StreamEvent, WebhookErrorRecord,
 };
@@ -125,9 +126,6 @@ fn set_head(outcome: &mut IngestOutcome, head: Position) {
 
 #[async_trait]
 impl OutboxStore for SqliteStore {}
-
-#[async_trait]
-impl InboxStore for SqliteStore {}
 
 #[async_trait]
 impl CoreStore for SqliteStore {

@@ -250,6 +250,186 @@ pub struct CannedResponseRecord {
     pub updated_at: Timestamp,
 }
 
-/// Persistence of the inbox side. Grows with the web inbox.
+/// Persistence of the inbox side. Each method is one atomic unit of work; writes commit their
+/// stream events with them. Another organization's rows are `NotFound`.
 #[async_trait]
-pub trait InboxStore: Send + Sync + 'static {}
+pub trait InboxStore: Send + Sync + 'static {
+    /// The organization.
+    async fn get_org(&self, org: OrgId) -> Result<OrgRecord, StoreError>;
+
+    /// Creates a user. `Conflict` if the email is taken (in any organization).
+    async fn create_user(
+        &self,
+        org: OrgId,
+        user: NewUser,
+        now: Timestamp,
+    ) -> Result<UserRecord, StoreError>;
+
+    /// The organization's users, by name.
+    async fn list_users(&self, org: OrgId) -> Result<Vec<UserRecord>, StoreError>;
+
+    /// One user.
+    async fn get_user(&self, org: OrgId, id: UserId) -> Result<UserRecord, StoreError>;
+
+    /// The (enabled) user signing in with `email`, with their password hash.
+    async fn find_login(&self, email: &Email) -> Result<Option<UserLogin>, StoreError>;
+
+    /// Replaces a user's password hash (e.g. re-hashed with stronger parameters at sign-in).
+    async fn set_password_hash(
+        &self,
+        org: OrgId,
+        user: UserId,
+        password_hash: String,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Records a failed sign-in for `email` (whether or not it is a user's).
+    async fn record_login_failure(&self, email: &Email, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Failed sign-ins for `email` at or after `since`.
+    async fn login_failures_since(
+        &self,
+        email: &Email,
+        since: Timestamp,
+    ) -> Result<u32, StoreError>;
+
+    /// Forgets the failed sign-ins of `email` (after a successful one).
+    async fn clear_login_failures(&self, email: &Email) -> Result<(), StoreError>;
+
+    /// Stores a new session for a user of `org`.
+    async fn create_session(
+        &self,
+        org: OrgId,
+        session: NewSession,
+        now: Timestamp,
+    ) -> Result<SessionRecord, StoreError>;
+
+    /// The session with this hash, unless it was ended or its user disabled. Whether it has
+    /// timed out is the caller's rule (`SessionPolicy`).
+    async fn find_session(&self, hash: &[u8; 32]) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// Records activity on a session.
+    async fn touch_session(&self, id: SessionId, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Ends one session (signing out). Ending it twice is not an error.
+    async fn end_session(&self, id: SessionId, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Ends every session of a user ("sign out everywhere"); returns how many were live.
+    async fn end_user_sessions(
+        &self,
+        org: OrgId,
+        user: UserId,
+        now: Timestamp,
+    ) -> Result<u64, StoreError>;
+
+    /// Applies an agent's change to a chat (rules: `InboxState::apply`), records when it was
+    /// assigned or resolved, notifies a new assignee (unless they assigned themselves) and
+    /// emits `chat.updated` with the changed fields. A change that changes nothing writes
+    /// nothing. `Invalid` for an assignee who is not a user of the organization or a snooze
+    /// the rules refuse.
+    async fn change_chat(
+        &self,
+        org: OrgId,
+        chat: ChatId,
+        change: ChatChange,
+        by: By,
+        now: Timestamp,
+    ) -> Result<ChatRecord, StoreError>;
+
+    /// Marks every unread live customer message of the chat `read` and its unread count 0.
+    async fn mark_chat_read(
+        &self,
+        org: OrgId,
+        chat: ChatId,
+        by: By,
+        now: Timestamp,
+    ) -> Result<ChatRead, StoreError>;
+
+    /// The labels in use, with how many chats carry each, by label.
+    async fn list_labels(&self, org: OrgId) -> Result<Vec<LabelCount>, StoreError>;
+
+    /// Adds a note to a chat and notifies the users it mentions (not the author).
+    async fn create_note(
+        &self,
+        org: OrgId,
+        chat: ChatId,
+        note: NewNote,
+        now: Timestamp,
+    ) -> Result<NoteRecord, StoreError>;
+
+    /// A chat's notes, oldest first.
+    async fn list_notes(&self, org: OrgId, chat: ChatId) -> Result<Vec<NoteRecord>, StoreError>;
+
+    /// A user's notifications, newest first; `unread_only` leaves out those marked read.
+    async fn list_notifications(
+        &self,
+        org: OrgId,
+        user: UserId,
+        unread_only: bool,
+        limit: Limit,
+        cursor: Option<&str>,
+    ) -> Result<Page<NotificationRecord>, StoreError>;
+
+    /// Marks one of the user's notifications read (again: no change). `NotFound` for
+    /// someone else's.
+    async fn mark_notification_read(
+        &self,
+        org: OrgId,
+        user: UserId,
+        id: NotificationId,
+        now: Timestamp,
+    ) -> Result<NotificationRecord, StoreError>;
+
+    /// The organization's canned responses, by shortcut.
+    async fn list_canned_responses(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<CannedResponseRecord>, StoreError>;
+
+    /// Adds a canned response. `Conflict` if the shortcut is taken.
+    async fn create_canned_response(
+        &self,
+        org: OrgId,
+        canned: NewCannedResponse,
+        now: Timestamp,
+    ) -> Result<CannedResponseRecord, StoreError>;
+
+    /// Replaces a canned response's shortcut and body. `Conflict` if the shortcut is taken.
+    async fn update_canned_response(
+        &self,
+        org: OrgId,
+        id: CannedResponseId,
+        canned: NewCannedResponse,
+        now: Timestamp,
+    ) -> Result<CannedResponseRecord, StoreError>;
+
+    /// Deletes a canned response.
+    async fn delete_canned_response(
+        &self,
+        org: OrgId,
+        id: CannedResponseId,
+    ) -> Result<(), StoreError>;
+
+    /// One contact.
+    async fn get_contact(&self, org: OrgId, id: ContactId) -> Result<ContactRecord, StoreError>;
+
+    /// The chats of this person on every number of the organization: the contact's own chat
+    /// and those of contacts with the same wa_id (or, without one, the same user id), most
+    /// recent activity first.
+    async fn contact_chats(
+        &self,
+        org: OrgId,
+        contact: ContactId,
+    ) -> Result<Vec<ChatRecord>, StoreError>;
+
+    /// Merges `patch` into the contact's attributes (`null` deletes a key; rules:
+    /// `apply_attribute_patch`) and emits `contact.updated` when something changed.
+    async fn update_contact_attributes(
+        &self,
+        org: OrgId,
+        contact: ContactId,
+        patch: Map<String, Value>,
+        by: By,
+        now: Timestamp,
+    ) -> Result<ContactRecord, StoreError>;
+}

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::inbox::UserRef;
 use crate::ids::{ChatId, ContactId, MessageId, NumberId, OrgId, Position, TokenId, UserId};
 use crate::inbox::InboxStatus;
 use crate::message::{Direction, Editor, Origin};
@@ -185,6 +186,31 @@ pub struct ChatRecord {
     pub message_count: i64,
     /// Created.
     pub created_at: Timestamp,
+    /// Inbox status as stored; see [`ChatRecord::as_seen_at`] for what to show.
+    pub status: InboxStatus,
+    /// Who has the chat.
+    pub assignee: Option<UserRef>,
+    /// Its labels, sorted.
+    pub labels: Vec<String>,
+    /// When a snooze ends (only while snoozed).
+    pub snoozed_until: Option<Timestamp>,
+    /// When it was last given to someone.
+    pub assigned_at: Option<Timestamp>,
+    /// When it was last resolved.
+    pub resolved_at: Option<Timestamp>,
+}
+
+impl ChatRecord {
+    /// The chat as people should see it at `now`: a snooze whose time has passed is over, so
+    /// the chat is open and has no snooze time.
+    pub fn as_seen_at(mut self, now: Timestamp) -> ChatRecord {
+        let status = self.status.effective(self.snoozed_until, now);
+        if status != self.status {
+            self.status = status;
+            self.snoozed_until = None;
+        }
+        self
+    }
 }
 
 /// An error Meta attached to a message or status.

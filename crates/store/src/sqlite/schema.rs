@@ -1,8 +1,12 @@
 //! The migration runner: the SQL files are embedded in the binary and applied in order at open,
 //! each in its own transaction, and recorded in `schema_migrations`. A database migrated by a
 //! newer binary is refused rather than misread.
+//!
+//! Every migration not yet recorded is applied, not only those above the highest recorded
+//! version: areas number their migrations independently (0002 sending, 0003 inbox), so a
+//! database may have 3 before 2 exists, and must still get 2 when it comes.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::error::{DbError, DbResult};
 
@@ -14,11 +18,18 @@ struct Migration {
 }
 
 /// Every migration, in order. Append only; never edit one that has been released.
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_core",
-    sql: include_str!("../../migrations/sqlite/0001_core.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_core",
+        sql: include_str!("../../migrations/sqlite/0001_core.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_inbox",
+        sql: include_str!("../../migrations/sqlite/0003_inbox.sql"),
+    },
+];
 
 /// The schema version this binary writes.
 pub(crate) fn latest_version() -> i64 {
@@ -27,30 +38,37 @@ pub(crate) fn latest_version() -> i64 {
 
 /// Brings the database to [`latest_version`]; returns the migrations applied now.
 pub(crate) fn migrate(conn: &mut Connection) -> DbResult<Vec<&'static str>> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+fn migrate_with(
+    conn: &mut Connection,
+    migrations: &'static [Migration],
+) -> DbResult<Vec<&'static str>> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version INTEGER PRIMARY KEY,
              name    TEXT NOT NULL
          )",
     )?;
-    let current: i64 = conn
-        .query_row("SELECT max(version) FROM schema_migrations", [], |r| {
-            r.get::<_, Option<i64>>(0)
-        })
-        .optional()?
-        .flatten()
-        .unwrap_or(0);
-    if current > latest_version() {
+    let recorded: Vec<i64> = conn
+        .prepare("SELECT version FROM schema_migrations ORDER BY version")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if let Some(unknown) = recorded
+        .iter()
+        .find(|v| !migrations.iter().any(|m| m.version == **v))
+    {
         return Err(DbError(coexist_core::store::StoreError::Incompatible(
             format!(
-                "the database is at schema version {current}, newer than this coexist binary \
-                 knows ({}): run a newer coexist or restore a backup",
+                "the database has schema version {unknown}, newer than this coexist binary \
+                 knows (up to {}): run a newer coexist or restore a backup",
                 latest_version()
             ),
         )));
     }
     let mut applied = Vec::new();
-    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+    for m in migrations.iter().filter(|m| !recorded.contains(&m.version)) {
         let tx = conn.transaction()?;
         tx.execute_batch(m.sql)
             .map_err(|e| DbError::corrupt(format!("migration {} failed: {e}", m.name)))?;
@@ -68,17 +86,62 @@ pub(crate) fn migrate(conn: &mut Connection) -> DbResult<Vec<&'static str>> {
 mod tests {
     use rusqlite::Connection;
 
-    use super::{latest_version, migrate};
+    use super::{MIGRATIONS, Migration, latest_version, migrate, migrate_with};
 
     #[test]
     fn migrations_apply_once_and_are_recorded() {
         let mut conn = Connection::open_in_memory().unwrap();
-        assert_eq!(migrate(&mut conn).unwrap(), vec!["0001_core"]);
+        let all: Vec<_> = MIGRATIONS.iter().map(|m| m.name).collect();
+        assert_eq!(migrate(&mut conn).unwrap(), all);
         assert!(migrate(&mut conn).unwrap().is_empty());
         let n: i64 = conn
             .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(n, latest_version());
+        assert_eq!(usize::try_from(n).unwrap(), MIGRATIONS.len());
+    }
+
+    #[test]
+    fn a_migration_missing_below_the_newest_is_still_applied() {
+        const BEFORE: &[Migration] = &[
+            Migration {
+                version: 1,
+                name: "one",
+                sql: "CREATE TABLE a (x)",
+            },
+            Migration {
+                version: 3,
+                name: "three",
+                sql: "CREATE TABLE c (x)",
+            },
+        ];
+        // Another area's migration 2 arrives after 3 was applied.
+        const AFTER: &[Migration] = &[
+            Migration {
+                version: 1,
+                name: "one",
+                sql: "CREATE TABLE a (x)",
+            },
+            Migration {
+                version: 2,
+                name: "two",
+                sql: "CREATE TABLE b (x)",
+            },
+            Migration {
+                version: 3,
+                name: "three",
+                sql: "CREATE TABLE c (x)",
+            },
+        ];
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate_with(&mut conn, BEFORE).unwrap(), ["one", "three"]);
+        assert_eq!(migrate_with(&mut conn, AFTER).unwrap(), ["two"]);
+        conn.execute_batch("SELECT * FROM b").unwrap();
+        let err = migrate_with(&mut conn, BEFORE).unwrap_err();
+        assert!(
+            format!("{:?}", err.0).contains("schema version 2"),
+            "{:?}",
+            err.0
+        );
     }
 
     #[test]

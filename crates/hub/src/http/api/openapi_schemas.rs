@@ -79,6 +79,7 @@ const STATUSES: &[&str] = &[
     "played",
 ];
 const EDITORS: &[&str] = &["customer", "business_app"];
+pub(crate) const INBOX_STATUSES: &[&str] = &["open", "pending", "snoozed", "resolved"];
 
 /// Every schema, by name.
 pub(crate) fn schemas() -> Value {
@@ -110,6 +111,13 @@ pub(crate) fn schemas() -> Value {
     add("MessagePreview", message_preview());
     add("ServiceWindow", service_window());
     add("ChatPage", page("Chat"));
+    add(
+        "UserRef",
+        object(
+            "Who did something, or has a chat.",
+            json!({ "id": r("Id"), "name": string() }),
+        ),
+    );
     add("Message", message());
     add("MessageError", message_error());
     add("MessagePage", page("Message"));
@@ -296,6 +304,12 @@ fn chat() -> Value {
             "message_count": integer(),
             "created_at": time(),
             "service_window": r("ServiceWindow"),
+            "status": { "type": "string", "enum": INBOX_STATUSES, "description": "Inbox status at request time: a snooze whose time has passed shows as open." },
+            "assignee": nullable("UserRef"),
+            "labels": array_of(string()),
+            "snoozed_until": nullable_time(),
+            "assigned_at": { "type": ["string", "null"], "format": "date-time", "description": "When it was last given to someone." },
+            "resolved_at": { "type": ["string", "null"], "format": "date-time", "description": "When it was last resolved." },
         }),
     )
 }

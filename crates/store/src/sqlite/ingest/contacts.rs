@@ -1,6 +1,7 @@
 //! Contacts and chats. A contact is keyed by (number, wa_id), or by (number, user_id) for a
 //! username-only user who has no wa_id; ids the webhook adds later are filled in.
 
+use coexist_core::inbox::InboxStatus;
 use coexist_core::ingest::ContactRef;
 use rusqlite::{OptionalExtension, params};
 
@@ -17,6 +18,14 @@ pub(super) struct ContactCtx {
     user_id: Option<String>,
     parent_user_id: Option<String>,
     profile_name: Option<String>,
+}
+
+fn initial_status(open: bool) -> &'static str {
+    if open {
+        InboxStatus::Open.as_str()
+    } else {
+        InboxStatus::Resolved.as_str()
+    }
 }
 
 fn cache_key(r_wa: Option<&str>, r_user: Option<&str>) -> Option<String> {
@@ -170,8 +179,10 @@ impl Ingest<'_> {
             .touch(CONTACT_UPDATED, contact, n.subject(), change);
     }
 
-    /// The chat of (number, contact), created if new.
-    pub(super) fn chat(&mut self, n: NumberCtx, contact: i64) -> DbResult<i64> {
+    /// The chat of (number, contact), created if new. `open`: the change creating it needs an
+    /// agent (a live customer message); chats that only history or the phone app created
+    /// start resolved, so an import does not flood the inbox.
+    pub(super) fn chat(&mut self, n: NumberCtx, contact: i64, open: bool) -> DbResult<i64> {
         if let Some(id) = self.chats.get(&(n.id, contact)) {
             return Ok(*id);
         }
@@ -184,9 +195,9 @@ impl Ingest<'_> {
             Some(id) => id,
             None => insert_one(
                 self.conn,
-                "INSERT INTO chats (org_id, number_id, contact_id, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?4)",
-                params![n.org, n.id, contact, self.at.0],
+                "INSERT INTO chats (org_id, number_id, contact_id, status, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                params![n.org, n.id, contact, initial_status(open), self.at.0],
             )?,
         };
         self.chats.insert((n.id, contact), id);

@@ -65,7 +65,7 @@ impl Ingest<'_> {
     pub(super) fn message(&mut self, m: &NewMessage) -> DbResult<Option<i64>> {
         let n = self.number(&m.number, coexistence_only(m.origin))?;
         let contact = self.contact(n, &m.contact, m.origin != Origin::History)?;
-        let chat = self.chat(n, contact)?;
+        let chat = self.chat(n, contact, m.origin.counts_unread())?;
         let Some(id) = self.insert_message(n, chat, m)? else {
             self.outcome.messages_duplicate += 1;
             return Ok(None);
@@ -182,8 +182,34 @@ impl Ingest<'_> {
             ])?;
             let subject = Self::chat_subject(d.number, chat);
             self.events.touch(CHAT_UPDATED, chat, subject, "messages");
+            if d.customer_at.is_some() && self.reopen(d.number, chat)? {
+                self.events.touch(CHAT_UPDATED, chat, subject, "status");
+            }
         }
         Ok(())
+    }
+
+    /// A live customer message reopens a resolved chat and wakes a snoozed one
+    /// (`InboxStatus::after_customer_message`), in the same transaction as the message; the
+    /// inbox log records it. Whether the chat changed.
+    fn reopen(&self, n: NumberCtx, chat: i64) -> DbResult<bool> {
+        let changed = self
+            .conn
+            .prepare_cached(
+                "UPDATE chats SET status = 'open', snoozed_until = NULL
+                 WHERE id = ?1 AND status IN ('resolved', 'snoozed')",
+            )?
+            .execute([chat])?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO chat_activity (org_id, chat_id, kind, data, at)
+                 VALUES (?1, ?2, 'reopened', '{\"by\":\"customer\"}', ?3)",
+            )?
+            .execute(params![n.org, chat, self.at.0])?;
+        Ok(true)
     }
 
     /// A message to compare a later change against.

@@ -2,6 +2,10 @@
 //! scan-then-sort (a temp b-tree), or pages would slow down with the table. `cargo test -p
 //! coexist-store plans -- --nocapture` prints them.
 
+use coexist_core::ids::{NumberId, OrgId, UserId};
+use coexist_core::inbox::InboxStatus;
+use coexist_core::store::{AssigneeFilter, ChatFilter};
+use coexist_core::time::Timestamp;
 use rusqlite::{Connection, params_from_iter};
 
 use super::{chats, contacts, messages, search};
@@ -37,24 +41,26 @@ fn list_queries_read_their_index_in_order() {
     let mut conn = Connection::open_in_memory().unwrap();
     migrate(&mut conn).unwrap();
     let c = &conn;
+    let all = ChatFilter::default();
+    let number = ChatFilter {
+        number_id: Some(NumberId(1)),
+        ..ChatFilter::default()
+    };
+    let active = |f: &ChatFilter| chats::legs(OrgId(1), f)[0].active_sql();
     assert_plan(
         c,
         "chats",
-        &chats::active_sql(false),
+        &active(&all),
         &["USING INDEX chats_by_activity"],
     );
     assert_plan(
         c,
         "chats of a number",
-        &chats::active_sql(true),
+        &active(&number),
         &["USING INDEX chats_by_number_activity"],
     );
-    assert_plan(
-        c,
-        "chats without messages",
-        &chats::idle_sql(false),
-        &["chats_by_activity"],
-    );
+    let idle = chats::legs(OrgId(1), &all)[0].idle_sql();
+    assert_plan(c, "chats without messages", &idle, &["chats_by_activity"]);
     assert_plan(
         c,
         "messages",
@@ -101,4 +107,46 @@ fn search_runs_on_the_fts_index() {
         &search::newest_sql(),
         &["VIRTUAL TABLE INDEX"],
     );
+}
+
+/// Every combination of the inbox filters: each leg of each list is an index range read in
+/// list order (no sort), on the index meant for it.
+#[test]
+fn inbox_filters_read_their_index_in_order() {
+    let mut conn = Connection::open_in_memory().unwrap();
+    migrate(&mut conn).unwrap();
+    let assignees = [
+        None,
+        Some(AssigneeFilter::User(UserId(1))),
+        Some(AssigneeFilter::Nobody),
+    ];
+    let statuses = [None, Some(InboxStatus::Open), Some(InboxStatus::Snoozed)]
+        .into_iter()
+        .chain(InboxStatus::ALL.map(Some));
+    for status in statuses {
+        for assignee in assignees {
+            for number_id in [None, Some(NumberId(1))] {
+                for label in [None, Some("vip".to_owned())] {
+                    let filter = ChatFilter {
+                        number_id,
+                        assignee,
+                        status,
+                        label,
+                        now: Some(Timestamp(1)),
+                    };
+                    let wanted = match (assignee, status, number_id) {
+                        (Some(_), _, _) => "chats_by_assignee",
+                        (None, Some(_), _) => "chats_by_status",
+                        (None, None, Some(_)) => "chats_by_number_activity",
+                        (None, None, None) => "chats_by_activity",
+                    };
+                    for leg in chats::legs(OrgId(1), &filter) {
+                        let name = format!("chats {filter:?}");
+                        assert_plan(&conn, &name, &leg.active_sql(), &[wanted]);
+                        assert_plan(&conn, &name, &leg.idle_sql(), &[]);
+                    }
+                }
+            }
+        }
+    }
 }
