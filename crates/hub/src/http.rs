@@ -133,6 +133,7 @@ pub fn routes() -> Vec<RouteInfo> {
 pub fn router(state: AppState) -> Router {
     all_routes()
         .router
+        .merge(crate::web::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(error::log_server_errors))

@@ -21,6 +21,7 @@ pub mod config;
 pub mod doorbell;
 pub mod http;
 pub mod startup;
+pub mod web;
 pub mod webhook;
 
 pub use startup::{App, Deps, ShutdownHandle, StartupError};

@@ -1,0 +1,553 @@
+//! The pages: `/login`, and the inbox at `/` and `/chats/{id}` (a deep link opens that chat).
+//! The inbox's first paint (top bar, health banners, the chat list of the requested view) is
+//! rendered here; the ES modules take over from there.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
+use coexist_core::ids::{ChatId, NumberId, OrgId, UserId};
+use coexist_core::inbox::InboxStatus;
+use coexist_core::number::{Health, HealthInputs};
+use coexist_core::page::Limit;
+use coexist_core::store::{AssigneeFilter, ChatFilter, NumberRecord};
+use serde::Deserialize;
+use time::UtcOffset;
+
+use super::assets::Assets;
+use super::icons;
+use super::session::{Viewer, viewer};
+use super::view::{
+    Banner, LocalTime, NumberChip, RowContext, RowView, banners, hue, initials, number_chip,
+    number_label,
+};
+use crate::http::{ApiError, AppState};
+
+/// Rows in the first paint; the list loads more as the agent scrolls.
+const FIRST_PAGE: u32 = 50;
+
+/// The asset URLs every page links.
+pub(crate) struct AssetLinks {
+    css: String,
+    icon: String,
+    app_js: String,
+    login_js: String,
+    import_map: String,
+}
+
+impl AssetLinks {
+    fn of(assets: &Assets) -> Self {
+        AssetLinks {
+            css: assets.url("css/app.css"),
+            icon: assets.url("img/icon.svg"),
+            app_js: assets.url("js/app.js"),
+            login_js: assets.url("js/login.js"),
+            import_map: assets.import_map().to_owned(),
+        }
+    }
+}
+
+/// Icons the inbox template draws.
+struct IconSet {
+    keyboard: &'static str,
+    bell: &'static str,
+    search: &'static str,
+    chat: &'static str,
+    x: &'static str,
+}
+
+const ICONS: IconSet = IconSet {
+    keyboard: icons::KEYBOARD,
+    bell: icons::BELL,
+    search: icons::SEARCH,
+    chat: icons::CHAT,
+    x: icons::X,
+};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    assets: AssetLinks,
+    error: Option<&'static str>,
+    next: String,
+    email: String,
+}
+
+/// A view tab (mine / unassigned / all).
+struct ViewTab {
+    key: &'static str,
+    label: &'static str,
+    href: String,
+    current: bool,
+}
+
+/// One `<option>`.
+struct SelectOption {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "inbox.html")]
+struct InboxPage {
+    assets: AssetLinks,
+    icons: IconSet,
+    icons_ban: &'static str,
+    user_name: String,
+    user_initials: String,
+    user_hue: u32,
+    numbers: Vec<NumberChip>,
+    banners: Vec<Banner>,
+    views: Vec<ViewTab>,
+    number_options: Vec<SelectOption>,
+    status_options: Vec<SelectOption>,
+    label_options: Vec<SelectOption>,
+    rows: Vec<RowView>,
+    has_more: bool,
+    open_chat: Option<String>,
+    total_unread: i64,
+    boot_json: String,
+}
+
+/// `?view=&status=&label=&number_id=` of the inbox page. Values that do not fit are ignored
+/// (a page shows the default view rather than an error).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct InboxQuery {
+    view: Option<String>,
+    status: Option<String>,
+    label: Option<String>,
+    number_id: Option<String>,
+}
+
+/// The filter the page shows, after ignoring what does not fit.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PageFilter {
+    view: &'static str,
+    status: Option<InboxStatus>,
+    label: Option<String>,
+    number_id: Option<NumberId>,
+}
+
+impl PageFilter {
+    pub(crate) fn from_query(q: &InboxQuery) -> PageFilter {
+        let view = match q.view.as_deref() {
+            Some("mine") => "mine",
+            Some("unassigned") => "unassigned",
+            _ => "all",
+        };
+        PageFilter {
+            view,
+            status: q
+                .status
+                .as_deref()
+                .and_then(|s| InboxStatus::ALL.into_iter().find(|st| st.as_str() == s)),
+            label: q
+                .label
+                .as_deref()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && l.chars().count() <= 32)
+                .map(str::to_owned),
+            number_id: q.number_id.as_deref().and_then(|n| n.parse().ok()),
+        }
+    }
+
+    fn chat_filter(&self, user: UserId, now: coexist_core::time::Timestamp) -> ChatFilter {
+        ChatFilter {
+            number_id: self.number_id,
+            assignee: match self.view {
+                "mine" => Some(AssigneeFilter::User(user)),
+                "unassigned" => Some(AssigneeFilter::Nobody),
+                _ => None,
+            },
+            status: self.status,
+            label: self.label.clone(),
+            now: Some(now),
+        }
+    }
+
+    /// The query string that keeps this filter (`?view=mine&label=vip`), or "".
+    fn query(&self, view: &str) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if view != "all" {
+            pairs.push(("view", view.to_owned()));
+        }
+        if let Some(s) = self.status {
+            pairs.push(("status", s.as_str().to_owned()));
+        }
+        if let Some(l) = &self.label {
+            pairs.push(("label", l.clone()));
+        }
+        if let Some(n) = self.number_id {
+            pairs.push(("number_id", n.to_string()));
+        }
+        if pairs.is_empty() {
+            return String::new();
+        }
+        let encoded: Vec<String> = pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", encode_component(&v)))
+            .collect();
+        format!("?{}", encoded.join("&"))
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode_component(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Headers of every page: no caching of personal data, a strict CSP, no framing.
+fn page_headers(assets: &Assets) -> [(HeaderName, HeaderValue); 5] {
+    let csp = HeaderValue::from_str(&assets.content_security_policy())
+        .unwrap_or(HeaderValue::from_static("default-src 'self'"));
+    [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        ),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (header::CONTENT_SECURITY_POLICY, csp),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ),
+    ]
+}
+
+fn html(assets: &Assets, rendered: Result<String, askama::Error>) -> Response {
+    match rendered {
+        Ok(body) => (page_headers(assets), body).into_response(),
+        Err(e) => ApiError::internal(format!("rendering a page failed: {e}")).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct LoginQuery {
+    next: Option<String>,
+    error: Option<String>,
+    email: Option<String>,
+}
+
+/// A same-origin path to return to after signing in; anything else is dropped.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// `GET /login`: the sign-in form (already signed in: straight to the inbox).
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    Extension(assets): Extension<Arc<Assets>>,
+    headers: HeaderMap,
+    Query(query): Query<LoginQuery>,
+) -> Response {
+    let next = safe_next(query.next.as_deref());
+    if let Ok(Some(_)) = viewer(&state, &headers).await {
+        return Redirect::to(&next).into_response();
+    }
+    let error = match query.error.as_deref() {
+        Some("invalid_credentials") => Some("Wrong email or password."),
+        Some("too_many_attempts") => {
+            Some("Too many failed attempts for this email. Wait a few minutes and try again.")
+        }
+        Some(_) => Some("Signing in failed. Try again."),
+        None => None,
+    };
+    let page = LoginPage {
+        assets: AssetLinks::of(&assets),
+        error,
+        next,
+        email: query.email.unwrap_or_default(),
+    };
+    html(&assets, page.render())
+}
+
+/// `GET /`: the inbox.
+pub(crate) async fn inbox(
+    State(state): State<AppState>,
+    Extension(assets): Extension<Arc<Assets>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(query): Query<InboxQuery>,
+) -> Response {
+    inbox_page(state, assets, headers, uri, query, None).await
+}
+
+/// `GET /chats/{id}`: the inbox with that chat open.
+pub(crate) async fn inbox_chat(
+    State(state): State<AppState>,
+    Extension(assets): Extension<Arc<Assets>>,
+    headers: HeaderMap,
+    uri: Uri,
+    Path(id): Path<String>,
+    Query(query): Query<InboxQuery>,
+) -> Response {
+    let Ok(chat) = id.parse::<ChatId>() else {
+        return (StatusCode::NOT_FOUND, "no such chat").into_response();
+    };
+    inbox_page(state, assets, headers, uri, query, Some(chat)).await
+}
+
+async fn inbox_page(
+    state: AppState,
+    assets: Arc<Assets>,
+    headers: HeaderMap,
+    uri: Uri,
+    query: InboxQuery,
+    open: Option<ChatId>,
+) -> Response {
+    let viewer = match viewer(&state, &headers).await {
+        Ok(Some(viewer)) => viewer,
+        Ok(None) => {
+            let here = uri
+                .path_and_query()
+                .map_or("/".to_owned(), |p| p.as_str().to_owned());
+            return Redirect::to(&format!("/login?next={}", encode_component(&here)))
+                .into_response();
+        }
+        Err(e) => return e.into_response(),
+    };
+    let clock = LocalTime {
+        now: state.clock.now(),
+        offset: timezone(&headers),
+    };
+    let filter = PageFilter::from_query(&query);
+    match render_inbox(&state, &assets, &viewer, &filter, open, clock).await {
+        Ok(body) => (page_headers(&assets), body).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The viewer's UTC offset from the `cx_tzo` cookie (minutes east of UTC), else UTC.
+fn timezone(headers: &HeaderMap) -> UtcOffset {
+    let minutes = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().strip_prefix("cx_tzo="))
+        .find_map(|v| v.parse::<i32>().ok())
+        .filter(|m| m.abs() <= 14 * 60)
+        .unwrap_or(0);
+    UtcOffset::from_whole_seconds(minutes * 60).unwrap_or(UtcOffset::UTC)
+}
+
+fn health_of(n: &NumberRecord, now: coexist_core::time::Timestamp) -> Health {
+    Health::compute(
+        HealthInputs {
+            mode: n.mode,
+            state: n.state,
+            last_app_activity_at: n.last_app_activity_at,
+            onboarded_at: n.onboarded_at,
+            last_webhook_at: n.last_webhook_at,
+            disconnection: n.disconnection.as_ref(),
+            history: &n.history,
+        },
+        now,
+    )
+}
+
+/// Renders the inbox page for `viewer` (the store reads and the template; no auth). Public to
+/// the crate so the render-time measurement can call exactly what the handler calls.
+pub(crate) async fn render_inbox(
+    state: &AppState,
+    assets: &Assets,
+    viewer: &Viewer,
+    filter: &PageFilter,
+    open: Option<ChatId>,
+    clock: LocalTime,
+) -> Result<String, ApiError> {
+    let store = state.store.as_ref();
+    let org: OrgId = viewer.org;
+    let chat_filter = filter.chat_filter(viewer.user, clock.now);
+    let (chats, numbers, labels, head) = tokio::join!(
+        store.list_chats(org, chat_filter, Limit::new(Some(FIRST_PAGE)), None),
+        store.list_numbers(org),
+        store.list_labels(org),
+        store.head_position(),
+    );
+    let (chats, numbers, head) = (chats?, numbers?, head?);
+    // Labels only fill a filter menu: a failure there must not take the inbox down.
+    let labels = labels.unwrap_or_default();
+    let healths: Vec<Health> = numbers.iter().map(|n| health_of(n, clock.now)).collect();
+    let number_labels: Vec<(String, String)> = numbers
+        .iter()
+        .map(|n| (n.id.to_string(), number_label(n)))
+        .collect();
+    let query = filter.query(filter.view);
+    let open_id = open.map(|c| c.to_string());
+    let ctx = RowContext {
+        clock,
+        active: open_id.as_deref(),
+        query: &query,
+        numbers: if numbers.len() > 1 {
+            &number_labels
+        } else {
+            &[]
+        },
+    };
+    let has_more = chats.next_cursor.is_some();
+    let chats: Vec<_> = chats
+        .data
+        .into_iter()
+        .map(|c| c.as_seen_at(clock.now))
+        .collect();
+    let rows: Vec<RowView> = chats.iter().map(|c| RowView::of(c, &ctx)).collect();
+    let boot = serde_json::json!({
+        "server_now_ms": clock.now.millis(),
+        "stream_head": head.to_string(),
+        "filter": {
+            "view": filter.view,
+            "status": filter.status.map(InboxStatus::as_str).unwrap_or(""),
+            "label": filter.label.clone().unwrap_or_default(),
+            "number_id": filter.number_id.map(|n| n.to_string()).unwrap_or_default(),
+        },
+        "open_chat": open_id,
+    });
+    let page = InboxPage {
+        assets: AssetLinks::of(assets),
+        icons: ICONS,
+        icons_ban: icons::BAN,
+        user_initials: initials(&viewer.name),
+        user_hue: hue(&format!("u{}", viewer.user)),
+        user_name: viewer.name.clone(),
+        banners: numbers
+            .iter()
+            .zip(&healths)
+            .flat_map(|(n, h)| banners(n, h))
+            .collect(),
+        numbers: numbers
+            .iter()
+            .zip(&healths)
+            .map(|(n, h)| number_chip(n, h))
+            .collect(),
+        views: view_tabs(filter),
+        number_options: number_labels
+            .iter()
+            .map(|(id, label)| SelectOption {
+                selected: filter.number_id.map(|n| n.to_string()).as_ref() == Some(id),
+                value: id.clone(),
+                label: label.clone(),
+            })
+            .collect(),
+        status_options: InboxStatus::ALL
+            .into_iter()
+            .map(|s| SelectOption {
+                value: s.as_str().to_owned(),
+                label: status_label(s).to_owned(),
+                selected: filter.status == Some(s),
+            })
+            .collect(),
+        label_options: labels
+            .into_iter()
+            .map(|l| SelectOption {
+                selected: filter.label.as_deref() == Some(l.label.as_str()),
+                label: format!("{} ({})", l.label, l.count),
+                value: l.label,
+            })
+            .collect(),
+        total_unread: chats.iter().map(|c| c.unread_count).sum(),
+        has_more,
+        rows,
+        open_chat: open.map(|c| c.to_string()),
+        boot_json: script_json(&boot),
+    };
+    page.render()
+        .map_err(|e| ApiError::internal(format!("rendering the inbox failed: {e}")))
+}
+
+fn status_label(s: InboxStatus) -> &'static str {
+    match s {
+        InboxStatus::Open => "Open",
+        InboxStatus::Pending => "Bot",
+        InboxStatus::Snoozed => "Snoozed",
+        InboxStatus::Resolved => "Resolved",
+    }
+}
+
+fn view_tabs(filter: &PageFilter) -> Vec<ViewTab> {
+    [
+        ("mine", "Mine"),
+        ("unassigned", "Unassigned"),
+        ("all", "All"),
+    ]
+    .into_iter()
+    .map(|(key, label)| ViewTab {
+        key,
+        label,
+        href: format!("/{}", filter.query(key)),
+        current: filter.view == key,
+    })
+    .collect()
+}
+
+/// JSON safe inside `<script type="application/json">`: `<`, `>` and `&` escaped, so no
+/// value can close the script element.
+fn script_json(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{InboxQuery, PageFilter, safe_next, script_json};
+
+    #[test]
+    fn only_same_origin_paths_are_followed_after_sign_in() {
+        assert_eq!(
+            safe_next(Some("/chats/12?view=mine")),
+            "/chats/12?view=mine"
+        );
+        assert_eq!(safe_next(Some("//evil.example/")), "/");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn unknown_filters_fall_back_and_known_ones_survive_in_links() {
+        let q = InboxQuery {
+            view: Some("mine".to_owned()),
+            status: Some("nonsense".to_owned()),
+            label: Some("vip & co".to_owned()),
+            number_id: Some("x".to_owned()),
+        };
+        let f = PageFilter::from_query(&q);
+        assert_eq!(f.query("mine"), "?view=mine&label=vip%20%26%20co");
+        assert_eq!(f.query("all"), "?label=vip%20%26%20co");
+        assert_eq!(
+            PageFilter::from_query(&InboxQuery::default()).query("all"),
+            ""
+        );
+    }
+
+    #[test]
+    fn boot_json_cannot_close_its_script_element() {
+        let v = serde_json::json!({"label": "</script><script>alert(1)</script>"});
+        let s = script_json(&v);
+        assert!(!s.contains("</script>"), "{s}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+    }
+}
