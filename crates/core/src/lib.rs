@@ -12,16 +12,23 @@
 //! - [`inbox`]: the shared inbox's rules: chat status and its transitions, roles, input rules,
 //!   @mentions, session lifetimes and login throttling.
 //! - [`ingest`]: normalization of Meta webhooks into domain changes ([`ingest::IngestBatch`]).
+//! - [`outbox`]: the sending rules (service window, templates, consent, number state) and what
+//!   Meta's answers mean for a message (retry, fail, interrupted); [`governor`]: throughput and
+//!   pair-rate governors; [`templates`]: template parameters; [`pricing`]: rate tables and costs.
 //! - [`store`]: the [`store::Store`] trait (use-case verbs) and the records it returns.
 //! - [`page`]: cursors and pages for lists.
 
+pub mod governor;
 pub mod ids;
 pub mod inbox;
 pub mod ingest;
 pub mod message;
 pub mod number;
+pub mod outbox;
 pub mod page;
+pub mod pricing;
 pub mod status;
 pub mod store;
+pub mod templates;
 pub mod time;
 pub mod window;

@@ -20,7 +20,13 @@ pub use inbox::{
     NewSession, NewUser, NoteRecord, NotificationKind, NotificationRecord, OrgRecord,
     SessionRecord, UserLogin, UserRecord, UserRef,
 };
-pub use outbox::OutboxStore;
+pub use outbox::{
+    AppMessageCount, Author, CALLBACK_PREFIX, ClaimedSend, DueSend, Enqueued, InboundRef,
+    KeyedSend, MediaJob, MediaOutcome, MediaRecord, MediaState, NewMedia, NewSend, OutboxState,
+    OutboxStore, PricedMessage, Recorded, SendInfo, SendOutcome, SendTarget, SendingSettings,
+    Swept, TargetInfo, TemplateDefinition, TemplateFilter, TemplateRecord, callback_data,
+    parse_callback_data,
+};
 
 pub use records::{
     ApiTokenRecord, AssigneeFilter, ChatFilter, ChatRecord, ContactFilter, ContactRecord,

@@ -76,6 +76,15 @@ pub use suite::orgs::{
     another_orgs_lists_are_empty, another_orgs_rows_are_not_found, api_tokens_are_found_by_hash,
     ensure_org_is_idempotent, revoked_tokens_are_not_found, stream_resumes_after_a_position,
 };
+pub use suite::outbox::{
+    a_send_to_a_new_recipient_creates_contact_and_chat,
+    a_status_naming_the_message_reconciles_a_lost_answer, an_accepted_send_records_the_wamid,
+    another_orgs_sends_are_not_found, due_sends_are_claimed_once,
+    enqueue_creates_a_pending_api_message_in_the_chat, expired_leases_are_interrupted_not_resent,
+    idempotency_keys_return_the_first_message, reconciliation_cancels_a_queued_retry,
+    retries_requeue_and_failures_fail_the_message, send_target_reports_window_opt_out_and_number,
+    stale_outcomes_change_nothing, statuses_before_the_answer_apply_with_it,
+};
 pub use suite::phonebook::{
     contact_remove_keeps_the_contact, contact_sync_marks_the_number_synced,
     older_contact_change_never_overwrites_a_newer_one,
@@ -95,6 +104,11 @@ pub use suite::requests::{
     outcome_counts_created_duplicate_and_statuses, redelivered_request_changes_nothing,
 };
 pub use suite::seeded::random_interleavings_converge_to_the_in_order_state;
+pub use suite::sending::{
+    media_in_messages_is_found_once_and_downloaded, newest_inbound_is_the_latest_customer_message,
+    priced_messages_count_once_with_delivery, sending_settings_default_and_change,
+    synced_templates_keep_the_newest_status, uploaded_media_is_found_by_id,
+};
 pub use suite::statuses::{
     every_status_is_recorded_once_with_pricing, failed_status_keeps_the_error,
     status_before_message_is_applied_on_arrival, status_change_is_announced,
@@ -209,6 +223,27 @@ macro_rules! contract_suite {
             canned_responses_have_unique_shortcuts,
             contact_chats_span_numbers,
             contact_attributes_merge_and_are_announced,
+            // sending: the outbox
+            enqueue_creates_a_pending_api_message_in_the_chat,
+            idempotency_keys_return_the_first_message,
+            a_send_to_a_new_recipient_creates_contact_and_chat,
+            send_target_reports_window_opt_out_and_number,
+            due_sends_are_claimed_once,
+            an_accepted_send_records_the_wamid,
+            retries_requeue_and_failures_fail_the_message,
+            stale_outcomes_change_nothing,
+            expired_leases_are_interrupted_not_resent,
+            a_status_naming_the_message_reconciles_a_lost_answer,
+            reconciliation_cancels_a_queued_retry,
+            statuses_before_the_answer_apply_with_it,
+            another_orgs_sends_are_not_found,
+            // sending: templates, media, costs, settings
+            synced_templates_keep_the_newest_status,
+            media_in_messages_is_found_once_and_downloaded,
+            uploaded_media_is_found_by_id,
+            priced_messages_count_once_with_delivery,
+            sending_settings_default_and_change,
+            newest_inbound_is_the_latest_customer_message,
             // convergence
             random_interleavings_converge_to_the_in_order_state,
         );

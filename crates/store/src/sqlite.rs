@@ -11,6 +11,7 @@ mod error;
 mod fts;
 mod inbox;
 mod ingest;
+mod outbox;
 mod read;
 mod readers;
 mod rows;
@@ -26,8 +27,8 @@ use coexist_core::ingest::{IngestBatch, IngestOutcome};
 use coexist_core::page::{Limit, Page};
 use coexist_core::store::{
     ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, CoreStore,
-    MessageEventRecord, MessageRecord, NewApiToken, NumberRecord, NumberSetup, OutboxStore,
-    StoreError, StreamEvent, WebhookErrorRecord,
+    MessageEventRecord, MessageRecord, NewApiToken, NumberRecord, NumberSetup, StoreError,
+    StreamEvent, WebhookErrorRecord,
 };
 use coexist_core::time::Timestamp;
 
@@ -123,9 +124,6 @@ impl SqliteStore {
 fn set_head(outcome: &mut IngestOutcome, head: Position) {
     outcome.head = head;
 }
-
-#[async_trait]
-impl OutboxStore for SqliteStore {}
 
 #[async_trait]
 impl CoreStore for SqliteStore {

@@ -270,6 +270,9 @@ pub struct MessageRecord {
     pub revoked_by: Option<Editor>,
     /// A history media placeholder still waiting for its content.
     pub media_pending: bool,
+    /// The outbox side of an API send (state, attempts, last error, author); `None` for
+    /// messages that did not go through our outbox.
+    pub send: Option<super::outbox::SendInfo>,
 }
 
 /// One thing that happened to a message after it was created.

@@ -25,6 +25,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../migrations/sqlite/0001_core.sql"),
     },
     Migration {
+        version: 2,
+        name: "0002_outbox",
+        sql: include_str!("../../migrations/sqlite/0002_outbox.sql"),
+    },
+    Migration {
         version: 3,
         name: "0003_inbox",
         sql: include_str!("../../migrations/sqlite/0003_inbox.sql"),

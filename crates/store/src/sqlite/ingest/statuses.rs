@@ -12,6 +12,7 @@ use super::events::{CHAT_UPDATED, MESSAGE_UPDATED, Subject};
 use super::numbers::NumberCtx;
 use super::{Ingest, insert_new};
 use crate::sqlite::error::DbResult;
+use crate::sqlite::outbox;
 
 /// A status that may move a message.
 struct Candidate {
@@ -27,7 +28,11 @@ impl Ingest<'_> {
             return Ok(());
         };
         self.outcome.statuses_recorded += 1;
-        let Some((message, chat)) = self.find_message(n.id, &s.wamid)? else {
+        let found = match self.find_message(n.id, &s.wamid)? {
+            Some(found) => Some(found),
+            None => self.reconcile_send(n, s)?,
+        };
+        let Some((message, chat)) = found else {
             return Ok(());
         };
         self.conn
@@ -51,6 +56,28 @@ impl Ingest<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A status for a wamid we don't know whose `biz_opaque_callback_data` names one of our
+    /// API messages still without a wamid (its send's answer was lost or is not recorded yet):
+    /// the message takes the wamid (see `outbox::attach_wamid`), then the status applies as usual.
+    fn reconcile_send(&mut self, n: NumberCtx, s: &StatusChange) -> DbResult<Option<(i64, i64)>> {
+        let Some(data) = s.biz_opaque_callback_data.as_deref() else {
+            return Ok(None);
+        };
+        if outbox::attach_wamid(self.conn, n.id, data, &s.wamid, self.at)?.is_none() {
+            return Ok(None);
+        }
+        let found = self.find_message(n.id, &s.wamid)?;
+        if let Some((message, chat)) = found {
+            let subject = Subject {
+                message: Some(message),
+                ..Self::chat_subject(n, chat)
+            };
+            self.events
+                .touch(MESSAGE_UPDATED, message, subject, "reconciled");
+        }
+        Ok(found)
     }
 
     fn insert_status(&self, n: NumberCtx, s: &StatusChange) -> DbResult<Option<i64>> {

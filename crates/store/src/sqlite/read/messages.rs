@@ -18,7 +18,12 @@ const TAG: &str = "m";
 pub(crate) const COLUMNS: &str = "m.id, m.wamid, m.chat_id, m.number_id, m.direction, m.origin,
     m.kind, m.text, m.content, m.status, m.status_at, m.error_code, m.error_title,
     m.error_details, m.ts, m.received_at, m.reply_to, m.edited_at, m.edited_by,
-    m.original_text, m.revoked_at, m.revoked_by, m.media_pending";
+    m.original_text, m.revoked_at, m.revoked_by, m.media_pending,
+    (SELECT json_object('state', o.state, 'attempts', o.attempts, 'due_at', o.due_at,
+        'code', o.last_error_code, 'title', o.last_error_title,
+        'details', o.last_error_details, 'note', o.note, 'author', json(o.author),
+        'key', o.idempotency_key)
+     FROM outbox o WHERE o.message_id = m.id)";
 
 pub(crate) fn message_row(r: &Row<'_>) -> rusqlite::Result<MessageRecord> {
     let error = match r.get::<_, Option<i64>>(11)? {
@@ -51,6 +56,10 @@ pub(crate) fn message_row(r: &Row<'_>) -> rusqlite::Result<MessageRecord> {
         revoked_at: opt_ts(r, 20)?,
         revoked_by: opt_editor(r, 21)?,
         media_pending: r.get(22)?,
+        send: crate::sqlite::outbox::send_info_of(r.get::<_, Option<String>>(23)?.as_deref())
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(23, rusqlite::types::Type::Text, e.into())
+            })?,
     })
 }
 
