@@ -24,7 +24,7 @@ pub(crate) struct Shared {
     world: Mutex<World>,
     pub(crate) clock: SimClock,
     pump_lock: tokio::sync::Mutex<()>,
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     wake: Notify,
     pub(crate) mode: Mode,
 }

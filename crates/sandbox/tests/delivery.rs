@@ -247,3 +247,45 @@ async fn non_ascii_is_escaped_and_the_signature_covers_the_exact_bytes() {
         "äöå 😮 مرحبا"
     );
 }
+
+#[tokio::test]
+async fn the_verification_handshake_checks_the_echoed_challenge() {
+    use axum::extract::Query;
+    use std::collections::HashMap;
+    async fn endpoint(
+        Query(q): Query<HashMap<String, String>>,
+    ) -> (axum::http::StatusCode, String) {
+        match (
+            q.get("hub.mode").map(String::as_str),
+            q.get("hub.verify_token").map(String::as_str),
+        ) {
+            (Some("subscribe"), Some("right")) => {
+                (axum::http::StatusCode::OK, q["hub.challenge"].clone())
+            }
+            _ => (axum::http::StatusCode::FORBIDDEN, "no".to_owned()),
+        }
+    }
+    let app = axum::Router::new().route("/hook", axum::routing::get(endpoint));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (_rx, sb) = setup().await;
+    let ok = sb
+        .control(
+            "POST",
+            "/webhooks/verify",
+            Some(json!({"verify_token": "right", "url": url})),
+        )
+        .await;
+    assert_eq!(ok.body["verified"], true, "{ok:?}");
+    assert_eq!(ok.body["body"], ok.body["challenge"]);
+    let bad = sb
+        .control(
+            "POST",
+            "/webhooks/verify",
+            Some(json!({"verify_token": "wrong", "url": url})),
+        )
+        .await;
+    assert_eq!(bad.body["verified"], false);
+    assert_eq!(bad.body["status_code"], 403);
+}

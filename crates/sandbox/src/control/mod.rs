@@ -10,6 +10,7 @@ mod customers;
 mod inspect;
 mod numbers;
 mod phones;
+mod verify;
 
 use std::sync::Arc;
 
@@ -104,6 +105,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
         .route("/webhooks/flush", post(clock::flush))
         .route("/webhooks/deliveries", get(inspect::deliveries))
+        .route("/webhooks/verify", post(verify::verify))
         .route("/sent", get(inspect::sent))
         .route("/state", get(inspect::state))
 }
