@@ -289,3 +289,28 @@ async fn the_verification_handshake_checks_the_echoed_challenge() {
     assert_eq!(bad.body["verified"], false);
     assert_eq!(bad.body["status_code"], 403);
 }
+
+#[tokio::test]
+async fn a_receiver_slower_than_the_timeout_counts_as_failed_and_is_retried() {
+    async fn slow() -> &'static str {
+        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+        "late"
+    }
+    let app = axum::Router::new().route("/hook", axum::routing::post(slow));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (_rx, sb) = setup_with(|c| {
+        c.webhook_url = Some(url);
+        c.delivery.timeout_ms = 200;
+    })
+    .await;
+    sb.customer_says(CUSTOMER, &coex(&sb), "hi").await;
+    let log = attempts(&sb.deliveries().await);
+    assert_eq!(log.len(), 2, "the first try and the immediate retry");
+    assert!(log.iter().all(|a| a["outcome"] == "timeout"), "{log:?}");
+    assert!(
+        log[1]["next_attempt_at"].is_u64(),
+        "a later retry is scheduled"
+    );
+}
