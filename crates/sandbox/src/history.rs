@@ -132,7 +132,8 @@ impl World {
         }
         let (chunks, media) = self.plan_history(pnid);
         let interval = self.cfg.history.chunk_interval_ms;
-        let mut due = self.now + self.cfg.faults.delay_ms;
+        // `Task::Emit` goes through `emit`, which adds any delay fault itself.
+        let mut due = self.now;
         for chunk in &chunks {
             let meta = self.meta_of(pnid).expect("number exists");
             let change = builder::history_chunk(meta, chunk);

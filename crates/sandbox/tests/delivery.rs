@@ -314,3 +314,27 @@ async fn a_receiver_slower_than_the_timeout_counts_as_failed_and_is_retried() {
         "a later retry is scheduled"
     );
 }
+
+#[tokio::test]
+async fn an_update_due_later_never_rides_in_an_earlier_batch() {
+    let (rx, sb) = setup().await;
+    sb.set_faults(json!({"delay_ms": 30_000})).await;
+    let pnid = coex(&sb);
+    sb.customer_says(CUSTOMER, &pnid, "first").await;
+    sb.advance(10).await;
+    sb.customer_says(CUSTOMER, &pnid, "second").await;
+    sb.advance(20).await;
+    let bodies: Vec<String> = rx
+        .values("messages")
+        .iter()
+        .map(|v| {
+            v["messages"][0]["text"]["body"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(bodies, ["first"], "the second is due 10 s later");
+    sb.advance(10).await;
+    assert_eq!(rx.values("messages").len(), 2);
+}

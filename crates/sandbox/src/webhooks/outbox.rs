@@ -24,6 +24,8 @@ type BatchKey = (String, Option<String>, bool);
 struct Batch {
     key: BatchKey,
     updates: Vec<Update>,
+    /// When the batch closes: an update joins only if it falls due within the window.
+    flush_ms: u64,
 }
 
 /// Where a delivery stands.
@@ -128,26 +130,31 @@ impl Outbox {
     ) {
         let key = update.batch_key();
         let open = self.open.get(&key).and_then(|id| self.batches.get_mut(id));
+        let window = cfg.batch_window_ms;
         if update.batchable
             && let Some(batch) = open
             && batch.updates.len() < cfg.max_batch.max(1)
+            && due_ms <= batch.flush_ms
+            && due_ms + window >= batch.flush_ms
         {
             batch.updates.push(update);
             return;
         }
         let id = self.next_id();
         let batchable = update.batchable;
+        let flush_ms = due_ms + cfg.batch_window_ms;
         self.batches.insert(
             id,
             Batch {
                 key: key.clone(),
                 updates: vec![update],
+                flush_ms,
             },
         );
         if batchable {
             self.open.insert(key, id);
         }
-        tasks.push(due_ms + cfg.batch_window_ms, Task::Flush(id));
+        tasks.push(flush_ms, Task::Flush(id));
     }
 
     /// Closes batch `id` into a signed delivery and schedules its first attempt now.
