@@ -80,6 +80,17 @@ string_enum! {
     }
 }
 
+impl ComponentType {
+    /// The known variant this value names, ignoring case: clients such as pywa send `"BODY"`,
+    /// which Meta accepts. The value itself keeps its spelling, so it re-serializes unchanged.
+    pub fn normalized(&self) -> ComponentType {
+        match self {
+            Self::Other(s) => ComponentType::from_wire(&s.to_ascii_lowercase()),
+            known => known.clone(),
+        }
+    }
+}
+
 /// One element of `template.components[]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TemplateComponent {
