@@ -98,6 +98,10 @@ id_type!(
     /// A canned response (a saved reply, organization-wide).
     CannedResponseId
 );
+id_type!(
+    /// An onboarding of a number through Embedded Signup (one per completed or attempted signup).
+    OnboardingId
+);
 
 /// An id that did not parse: ids are positive decimal integers.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

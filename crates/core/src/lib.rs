@@ -9,6 +9,8 @@
 //! - [`status`]: the delivery-status lattice; statuses only move forward.
 //! - [`window`]: Meta's 24-hour customer service window and the 72-hour free entry point window.
 //! - [`number`]: a WhatsApp number's mode, coexistence lifecycle and health.
+//! - [`onboarding`]: onboarding a number: the flow, the eligibility preflight, the once-only
+//!   sync requests and the phone-app reminders.
 //! - [`inbox`]: the shared inbox's rules: chat status and its transitions, roles, input rules,
 //!   @mentions, session lifetimes and login throttling.
 //! - [`ingest`]: normalization of Meta webhooks into domain changes ([`ingest::IngestBatch`]).
@@ -24,6 +26,7 @@ pub mod inbox;
 pub mod ingest;
 pub mod message;
 pub mod number;
+pub mod onboarding;
 pub mod outbox;
 pub mod page;
 pub mod pricing;

@@ -8,10 +8,13 @@
 //!   stream; API tokens.
 //! - [`OutboxStore`]: sending (the outbox, templates, media, costs).
 //! - [`InboxStore`]: people (users, sessions) and the shared inbox (assignment, labels, notes).
+//! - [`OnboardingStore`]: onboardings, sealed business tokens, the once-only sync requests,
+//!   phone-app reminders and their audit trail.
 //!
 //! Callers hold an `Arc<dyn Store>` and import the area traits whose methods they call.
 
 mod inbox;
+mod onboarding;
 mod outbox;
 mod records;
 
@@ -19,6 +22,11 @@ pub use inbox::{
     By, CannedResponseRecord, ChatRead, InboxStore, LabelCount, NewCannedResponse, NewNote,
     NewSession, NewUser, NoteRecord, NotificationKind, NotificationRecord, OrgRecord,
     SessionRecord, UserLogin, UserRecord, UserRef,
+};
+pub use onboarding::{
+    AuditActor, AuditFilter, AuditRecord, NewAudit, NewOnboarding, NewSyncRequest,
+    OnboardingAdvance, OnboardingRecord, OnboardingStore, ReminderRecord, SealedToken, SyncAnswer,
+    SyncBegin, SyncRequestRecord,
 };
 pub use outbox::{
     AppMessageCount, Author, CALLBACK_PREFIX, ClaimedSend, DueSend, Enqueued, InboundRef,
@@ -64,9 +72,9 @@ pub enum StoreError {
 
 /// Everything the hub persists: the sum of the area traits. Implemented automatically for any
 /// type that implements all of them.
-pub trait Store: CoreStore + OutboxStore + InboxStore {}
+pub trait Store: CoreStore + OutboxStore + InboxStore + OnboardingStore {}
 
-impl<T: CoreStore + OutboxStore + InboxStore + ?Sized> Store for T {}
+impl<T: CoreStore + OutboxStore + InboxStore + OnboardingStore + ?Sized> Store for T {}
 
 /// Numbers, contacts, chats and messages as webhooks shape them, the change stream and API
 /// tokens. Implementations: SQLite (embedded, default); PostgreSQL later, held to the same

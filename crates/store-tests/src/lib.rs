@@ -43,8 +43,7 @@ pub use suite::inbox::changes::{
     resolve_and_reopen_are_announced_once, snoozes_end_by_themselves,
 };
 pub use suite::inbox::lists::{
-    label_and_number_filters_combine, status_filter_pages_and_ends_snoozes,
-    views_list_by_assignee,
+    label_and_number_filters_combine, status_filter_pages_and_ends_snoozes, views_list_by_assignee,
 };
 pub use suite::inbox::notes::{
     canned_responses_have_unique_shortcuts, contact_attributes_merge_and_are_announced,
@@ -71,6 +70,14 @@ pub use suite::numbers::{
     auto_created_number_is_upgraded_to_coexistence,
     coexistence_change_creates_a_coexistence_number, missing_display_number_and_waba_are_filled,
     unknown_number_is_created_unconfigured, upsert_number_claims_an_auto_created_number,
+};
+pub use suite::onboarding::{
+    a_failed_step_keeps_the_step_and_says_why,
+    a_sync_request_is_recorded_once_per_onboarding_and_kind,
+    concurrent_sync_requests_begin_exactly_once, onboarding_rows_belong_to_the_organization,
+    onboardings_advance_one_step_at_a_time_and_audit_each,
+    only_a_request_that_never_left_may_be_retried,
+    reminders_are_made_once_per_period_and_threshold,
 };
 pub use suite::orgs::{
     another_orgs_lists_are_empty, another_orgs_rows_are_not_found, api_tokens_are_found_by_hash,
@@ -244,6 +251,14 @@ macro_rules! contract_suite {
             priced_messages_count_once_with_delivery,
             sending_settings_default_and_change,
             newest_inbound_is_the_latest_customer_message,
+            // onboarding: the flow, the once-only syncs, reminders, the audit trail
+            onboardings_advance_one_step_at_a_time_and_audit_each,
+            a_failed_step_keeps_the_step_and_says_why,
+            a_sync_request_is_recorded_once_per_onboarding_and_kind,
+            only_a_request_that_never_left_may_be_retried,
+            concurrent_sync_requests_begin_exactly_once,
+            reminders_are_made_once_per_period_and_threshold,
+            onboarding_rows_belong_to_the_organization,
             // convergence
             random_interleavings_converge_to_the_in_order_state,
         );

@@ -6,6 +6,7 @@ pub mod history;
 pub mod inbox;
 pub mod messages;
 pub mod numbers;
+pub mod onboarding;
 pub mod orgs;
 pub mod outbox;
 pub mod phonebook;

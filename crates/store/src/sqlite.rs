@@ -11,6 +11,7 @@ mod error;
 mod fts;
 mod inbox;
 mod ingest;
+mod onboarding;
 mod outbox;
 mod read;
 mod readers;

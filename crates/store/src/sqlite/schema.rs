@@ -34,6 +34,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "0003_inbox",
         sql: include_str!("../../migrations/sqlite/0003_inbox.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_onboarding",
+        sql: include_str!("../../migrations/sqlite/0004_onboarding.sql"),
+    },
 ];
 
 /// The schema version this binary writes.
