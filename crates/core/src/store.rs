@@ -29,11 +29,11 @@ pub use onboarding::{
     SyncBegin, SyncRequestRecord,
 };
 pub use outbox::{
-    AppMessageCount, Author, CALLBACK_PREFIX, ClaimedSend, DueSend, Enqueued, InboundRef,
-    KeyedSend, MediaJob, MediaOutcome, MediaRecord, MediaState, NewMedia, NewSend, OutboxState,
-    OutboxStore, PricedMessage, Recorded, SendInfo, SendOutcome, SendTarget, SendingSettings,
-    Swept, TargetInfo, TemplateDefinition, TemplateFilter, TemplateRecord, callback_data,
-    parse_callback_data,
+    AppMessageCount, Author, CALLBACK_PREFIX, ClaimedSend, Discovered, DueSend, Enqueued,
+    InboundRef, KeyedSend, MediaJob, MediaOutcome, MediaRecord, MediaState, NewMedia, NewSend,
+    OutboxState, OutboxStore, PricedMessage, Recorded, SendInfo, SendOutcome, SendTarget,
+    SendingSettings, Swept, TargetInfo, TemplateDefinition, TemplateFilter, TemplateRecord,
+    callback_data, parse_callback_data,
 };
 
 pub use records::{

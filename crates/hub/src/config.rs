@@ -13,6 +13,7 @@
 //! `COEXIST_NUMBER_MODE`. The file may list several numbers as `[[numbers]]` tables.
 
 mod layer;
+mod sending;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ use coexist_core::time::Timestamp;
 use serde::{Deserialize, Deserializer};
 
 pub use layer::{ConfigLayer, Layer, LayerOrigin};
+pub use sending::{DEFAULT_GRAPH_VERSION, SendingConfig};
 
 /// Where the hub listens when nothing says otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -122,6 +124,8 @@ pub struct Config {
     pub org_name: String,
     /// Numbers to register at start.
     pub numbers: Vec<NumberConfig>,
+    /// The outbox, governors, templates, media and costs (`[sending]` in the file).
+    pub sending: SendingConfig,
 }
 
 /// A configuration value that could not be used.
@@ -174,6 +178,7 @@ impl Config {
             org_name: value(layers, |l| l.org_name.clone())
                 .unwrap_or_else(|| DEFAULT_ORG_NAME.to_owned()),
             numbers: layer::merge_numbers(layers)?,
+            sending: sending_of(layers)?,
         })
     }
 
@@ -190,6 +195,7 @@ impl Config {
             access_token: Some(Secret::new("test-access-token")),
             org_name: DEFAULT_ORG_NAME.to_owned(),
             numbers: Vec::new(),
+            sending: SendingConfig::default(),
         }
     }
 
@@ -202,6 +208,18 @@ impl Config {
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
+}
+
+/// The `[sending]` table of the highest layer that has one, validated.
+fn sending_of(layers: &[Layer]) -> Result<SendingConfig, ConfigError> {
+    let Some((sending, origin)) = pick(layers, |l| l.sending.as_ref()) else {
+        return Ok(SendingConfig::default());
+    };
+    sending.validate().map_err(|message| ConfigError::Invalid {
+        key: origin.key("sending"),
+        message,
+    })?;
+    Ok(sending.clone())
 }
 
 /// The first layer that sets a value, with that layer.

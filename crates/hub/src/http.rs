@@ -50,6 +50,8 @@ pub struct AppState {
     pub webhook: Arc<WebhookSettings>,
     /// Turns true when the server is shutting down; live streams end then.
     pub shutdown: watch::Receiver<bool>,
+    /// The sending side: the outbox, templates, media, costs, read receipts.
+    pub sending: Arc<crate::outbox::Sending>,
 }
 
 /// One route the router serves.

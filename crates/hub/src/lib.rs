@@ -14,12 +14,19 @@
 //! - [`auth`]: API tokens (random, shown once, stored as SHA-256).
 //! - [`webhook`]: the inbound pipeline without HTTP: verify the signature, parse, normalize.
 //! - [`http`]: the router: `/webhooks/whatsapp`, `/healthz` and the REST API under `/api/v1`.
+//! - [`outbox`]: sending under Meta's rules (checks, the durable outbox and its workers, read
+//!   receipts, templates); [`graph`]: the Graph API client; [`media`]: media download, storage
+//!   and upload checks; [`costs`]: the cost report.
 
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod costs;
 pub mod doorbell;
+pub mod graph;
 pub mod http;
+pub mod media;
+pub mod outbox;
 pub mod startup;
 pub mod web;
 pub mod webhook;

@@ -18,6 +18,7 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::doorbell::{Doorbell, WatchDoorbell};
 use crate::http::{self, AppState, WEBHOOK_PATH};
+use crate::outbox::Sending;
 use crate::webhook::{MissingAppSecret, WebhookSettings};
 
 /// What the hub is built with besides its configuration. Tests inject a manual clock (and may
@@ -81,6 +82,9 @@ pub enum StartupError {
     /// The store failed during setup.
     #[error("store failed during startup: {0}")]
     Store(#[from] StoreError),
+    /// The sending side could not be set up.
+    #[error(transparent)]
+    Sending(#[from] crate::outbox::SendingError),
 }
 
 /// Stops a running [`App`]: live streams end, in-flight requests finish, then
@@ -107,6 +111,7 @@ pub struct App {
     org: OrgId,
     webhook_url: String,
     shutdown: ShutdownHandle,
+    sending: Arc<Sending>,
 }
 
 impl App {
@@ -140,6 +145,7 @@ impl App {
             None => Arc::new(WatchDoorbell::new(store.head_position().await?)),
         };
         let (tx, rx) = watch::channel(false);
+        let sending = Sending::build(&config, store.clone(), deps.clock.clone(), doorbell.clone())?;
         let state = AppState {
             store: store.clone(),
             clock: deps.clock,
@@ -147,6 +153,7 @@ impl App {
             default_org: org,
             webhook: Arc::new(webhook),
             shutdown: rx,
+            sending: sending.clone(),
         };
         let base = config
             .public_url
@@ -161,6 +168,7 @@ impl App {
             org,
             webhook_url: format!("{base}{WEBHOOK_PATH}"),
             shutdown: ShutdownHandle { tx: Arc::new(tx) },
+            sending,
         })
     }
 
@@ -189,6 +197,12 @@ impl App {
         self.org
     }
 
+    /// The sending side (the outbox worker, media worker, templates); tests drive its workers
+    /// one step at a time when `[sending] workers = false`.
+    pub fn sending(&self) -> Arc<Sending> {
+        self.sending.clone()
+    }
+
     /// A handle that stops the server.
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         self.shutdown.clone()
@@ -196,6 +210,8 @@ impl App {
 
     /// Serves until the shutdown handle is used, then finishes in-flight requests and returns.
     pub async fn run_until_stopped(self) -> io::Result<()> {
+        self.sending
+            .spawn_workers(self.org, self.shutdown.tx.subscribe());
         let mut stop = self.shutdown.tx.subscribe();
         let stopped = async move {
             // An error means every sender is gone, which also means stop.

@@ -91,6 +91,7 @@ impl Settings {
             waba_id: self.waba_id,
             number_mode: self.number_mode,
             numbers: Vec::new(),
+            sending: None,
         }
     }
 }

@@ -448,6 +448,15 @@ pub enum MediaOutcome {
     },
 }
 
+/// What one pass of media discovery did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Discovered {
+    /// Stream events read (fewer than the limit: the end of the stream was reached).
+    pub scanned: u64,
+    /// New pending downloads.
+    pub new: u64,
+}
+
 /// Media we uploaded to Meta (its bytes are already stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewMedia {
@@ -610,9 +619,9 @@ pub trait OutboxStore: Send + Sync + 'static {
         language: &str,
     ) -> Result<Option<TemplateRecord>, StoreError>;
 
-    /// Turns media in messages stored since the last call into pending downloads; returns how
-    /// many were new. The store keeps its own position in the change stream.
-    async fn discover_media(&self, limit: u32, now: Timestamp) -> Result<u64, StoreError>;
+    /// Turns media in messages stored since the last call into pending downloads, reading at
+    /// most `limit` stream events. The store keeps its own position in the change stream.
+    async fn discover_media(&self, limit: u32, now: Timestamp) -> Result<Discovered, StoreError>;
 
     /// Pending downloads due at `now`, claimed for one attempt each (lease until
     /// `lease_until`).

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use coexist_core::number::NumberMode;
 use serde::Deserialize;
 
-use super::{ConfigError, NumberConfig, Secret};
+use super::{ConfigError, NumberConfig, Secret, SendingConfig};
 
 /// The values one source sets; every one optional. The TOML file has the same keys.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -40,6 +40,9 @@ pub struct ConfigLayer {
     /// Several numbers (`[[numbers]]` tables in the file).
     #[serde(default)]
     pub numbers: Vec<NumberConfig>,
+    /// `[sending]`: the outbox, governors, templates, media and costs.
+    #[serde(default)]
+    pub sending: Option<SendingConfig>,
 }
 
 /// Where a layer came from, to name a bad value's key in errors.
@@ -107,6 +110,7 @@ impl Layer {
             waba_id: get("waba_id"),
             number_mode: get("number_mode"),
             numbers: Vec::new(),
+            sending: None,
         };
         Layer {
             origin: LayerOrigin::Env,

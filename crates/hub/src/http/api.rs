@@ -5,12 +5,17 @@
 
 mod chats;
 mod contacts;
+mod costs;
+mod media;
 mod messages;
 mod numbers;
 pub mod openapi;
 mod openapi_schemas;
 mod params;
+mod receipts;
+mod send;
 mod stream;
+mod templates;
 mod webhook_errors;
 
 use std::fmt::Display;
@@ -32,6 +37,11 @@ pub(crate) fn routes() -> Routes {
         .merge(webhook_errors::routes())
         .merge(stream::routes())
         .merge(openapi::routes())
+        .merge(send::routes())
+        .merge(templates::routes())
+        .merge(media::routes())
+        .merge(costs::routes())
+        .merge(receipts::routes())
 }
 
 /// An unpaged list.

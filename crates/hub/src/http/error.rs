@@ -19,6 +19,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     cause: Option<String>,
+    details: Option<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -30,6 +31,8 @@ struct Body<'a> {
 struct Detail<'a> {
     code: &'a str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<&'a serde_json::Value>,
 }
 
 /// The cause of a 5xx answer, for the log only.
@@ -44,6 +47,7 @@ impl ApiError {
             code,
             message: message.into(),
             cause: None,
+            details: None,
         }
     }
 
@@ -88,6 +92,13 @@ impl ApiError {
         self
     }
 
+    /// Attaches machine-readable details, answered as `error.details` (e.g. when the service
+    /// window closed, or Meta's error code).
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
     /// The status.
     pub fn status(&self) -> StatusCode {
         self.status
@@ -125,6 +136,7 @@ impl IntoResponse for ApiError {
             error: Detail {
                 code: self.code,
                 message: &self.message,
+                details: self.details.as_ref(),
             },
         };
         let mut response = (self.status, Json(body)).into_response();

@@ -10,6 +10,7 @@ mod limits;
 mod openapi;
 mod pagination;
 mod search;
+mod sending;
 mod signature;
 mod startup;
 mod stream;

@@ -3,6 +3,8 @@
 //! A test checks that every route the router serves is described here, and that the documented
 //! schemas list every field the API actually returns.
 
+mod sending;
+
 use axum::Json;
 use serde_json::{Map, Value, json};
 
@@ -50,6 +52,10 @@ fn paths() -> Value {
         meta_operations(),
         resource_operations(),
         message_operations(),
+        sending::send_operations(),
+        sending::template_operations(),
+        sending::media_operations(),
+        sending::receipt_operations(),
     ];
     for (path, method, op) in all.into_iter().flatten() {
         let entry = paths

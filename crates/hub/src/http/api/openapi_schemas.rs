@@ -1,5 +1,7 @@
 //! The schemas of the OpenAPI document: one per JSON shape the API returns.
 
+mod sending;
+
 use serde_json::{Map, Value, json};
 
 fn string() -> Value {
@@ -126,17 +128,23 @@ pub(crate) fn schemas() -> Value {
     add("WebhookError", webhook_error());
     add("WebhookErrorList", list("WebhookError"));
     add("StreamEvent", stream_event());
+    for (name, schema) in sending::schemas() {
+        add(name, schema);
+    }
     Value::Object(s)
 }
 
 fn error() -> Value {
-    object(
-        "An error.",
-        json!({ "error": object("What went wrong.", json!({
+    let mut detail = object(
+        "What went wrong.",
+        json!({
             "code": { "type": "string", "description": "Stable, machine-readable." },
             "message": { "type": "string", "description": "For people." },
-        })) }),
-    )
+            "details": { "type": "object", "description": "Machine-readable details, for some codes (e.g. `closed_at` of outside_service_window, Meta's code of invalid_message)." },
+        }),
+    );
+    detail["required"] = json!(["code", "message"]);
+    object("An error.", json!({ "error": detail }))
 }
 
 fn webhook_receipt() -> Value {
@@ -346,6 +354,7 @@ fn message() -> Value {
             "revoked_at": nullable_time(),
             "revoked_by": nullable_one_of(EDITORS),
             "media_pending": boolean(),
+            "send": nullable("SendInfo"),
         }),
     )
 }

@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 use coexist_core::ids::{ChatId, MessageId, NumberId, OrgId, Position};
 use coexist_core::store::{
-    AppMessageCount, ClaimedSend, DueSend, Enqueued, InboundRef, KeyedSend, MediaJob, MediaOutcome,
-    MediaRecord, NewMedia, NewSend, OutboxStore, PricedMessage, Recorded, SendInfo, SendOutcome,
-    SendTarget, SendingSettings, StoreError, Swept, TargetInfo, TemplateDefinition, TemplateFilter,
-    TemplateRecord,
+    AppMessageCount, ClaimedSend, Discovered, DueSend, Enqueued, InboundRef, KeyedSend, MediaJob,
+    MediaOutcome, MediaRecord, NewMedia, NewSend, OutboxStore, PricedMessage, Recorded, SendInfo,
+    SendOutcome, SendTarget, SendingSettings, StoreError, Swept, TargetInfo, TemplateDefinition,
+    TemplateFilter, TemplateRecord,
 };
 use coexist_core::time::Timestamp;
 
@@ -134,7 +134,7 @@ impl OutboxStore for SqliteStore {
             .await
     }
 
-    async fn discover_media(&self, limit: u32, now: Timestamp) -> Result<u64, StoreError> {
+    async fn discover_media(&self, limit: u32, now: Timestamp) -> Result<Discovered, StoreError> {
         self.writer
             .write(0, move |c| media::discover(c, limit, now))
             .await

@@ -4,7 +4,9 @@
 //! to be tried again later (downloads are idempotent).
 
 use coexist_core::ids::{MessageId, NumberId, OrgId};
-use coexist_core::store::{MediaJob, MediaOutcome, MediaRecord, MediaState, NewMedia, StoreError};
+use coexist_core::store::{
+    Discovered, MediaJob, MediaOutcome, MediaRecord, MediaState, NewMedia, StoreError,
+};
 use coexist_core::time::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::Value;
@@ -16,8 +18,8 @@ const CURSOR: &str = "media";
 const MEDIA_KINDS: [&str; 5] = ["image", "video", "audio", "document", "sticker"];
 
 /// Follows the change stream from the stored cursor over at most `limit` events, adding a
-/// pending row for every media id found in a message; returns how many rows are new.
-pub(crate) fn discover(conn: &Connection, limit: u32, now: Timestamp) -> DbResult<u64> {
+/// pending row for every media id found in a message.
+pub(crate) fn discover(conn: &Connection, limit: u32, now: Timestamp) -> DbResult<Discovered> {
     let after: i64 = conn
         .prepare_cached("SELECT position FROM stream_cursors WHERE name = ?1")?
         .query_row([CURSOR], |r| r.get(0))
@@ -31,7 +33,7 @@ pub(crate) fn discover(conn: &Connection, limit: u32, now: Timestamp) -> DbResul
         .query_map(params![after, limit], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     let Some(&(last, _)) = events.last() else {
-        return Ok(0);
+        return Ok(Discovered::default());
     };
     let mut new = 0;
     for message in events.iter().filter_map(|e| e.1) {
@@ -42,7 +44,10 @@ pub(crate) fn discover(conn: &Connection, limit: u32, now: Timestamp) -> DbResul
          ON CONFLICT (name) DO UPDATE SET position = excluded.position",
     )?
     .execute(params![CURSOR, last])?;
-    Ok(new)
+    Ok(Discovered {
+        scanned: events.len() as u64,
+        new,
+    })
 }
 
 fn add_from_message(conn: &Connection, message: i64, now: Timestamp) -> DbResult<u64> {

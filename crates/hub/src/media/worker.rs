@@ -1,0 +1,213 @@
+//! The media download worker: follows the change stream for media in new messages, then
+//! downloads, verifies and stores each (media id → URL → bytes with the bearer token → hash
+//! check → content-addressed file). Failures that may pass (network, 5xx, rate limits) are
+//! retried with back-off a few times; the rest are recorded on the media row.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use coexist_core::outbox::backoff_ms;
+use coexist_core::store::{MediaJob, MediaOutcome, Store, StoreError};
+use coexist_core::time::Clock;
+use sha2::{Digest, Sha256};
+use tokio::sync::watch;
+
+use super::{MediaFiles, sha256_matches};
+use crate::doorbell::Listener;
+use crate::graph::{GraphClient, GraphError};
+
+/// Downloads tried before a media object is given up.
+const MAX_ATTEMPTS: u32 = 5;
+/// A claim holds this long (a worker that dies mid-download leaves it to be tried again).
+const LEASE_MS: i64 = 120_000;
+/// Inbound media above 100 MB is refused by Meta itself (error 131052).
+const MAX_DOWNLOAD_BYTES: u64 = 100 * 1024 * 1024;
+/// Events read per discovery pass.
+const DISCOVER_BATCH: u32 = 1_000;
+/// Downloads claimed per round.
+const CLAIM_BATCH: u32 = 8;
+
+/// What [`MediaWorker::run_until_idle`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MediaIdle {
+    /// New media found in messages.
+    pub found: u64,
+    /// Downloads stored.
+    pub stored: u64,
+    /// Downloads to try again later.
+    pub retried: u64,
+    /// Downloads given up.
+    pub failed: u64,
+}
+
+/// The media worker of this process.
+pub struct MediaWorker {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    graph: GraphClient,
+    files: MediaFiles,
+}
+
+impl std::fmt::Debug for MediaWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaWorker")
+            .field("files", &self.files)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MediaWorker {
+    /// A worker storing into `files`.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        graph: GraphClient,
+        files: MediaFiles,
+    ) -> MediaWorker {
+        MediaWorker {
+            store,
+            clock,
+            graph,
+            files,
+        }
+    }
+
+    /// The file store.
+    pub fn files(&self) -> &MediaFiles {
+        &self.files
+    }
+
+    /// Finds new media and downloads everything due now.
+    pub async fn run_until_idle(&self) -> Result<MediaIdle, StoreError> {
+        let mut idle = MediaIdle::default();
+        loop {
+            let found = self
+                .store
+                .discover_media(DISCOVER_BATCH, self.clock.now())
+                .await?;
+            idle.found += found.new;
+            if found.scanned < u64::from(DISCOVER_BATCH) {
+                break;
+            }
+        }
+        loop {
+            let now = self.clock.now();
+            let jobs = self
+                .store
+                .claim_media(now, now.plus_ms(LEASE_MS), CLAIM_BATCH)
+                .await?;
+            if jobs.is_empty() {
+                return Ok(idle);
+            }
+            let results = futures_util::future::join_all(jobs.iter().map(|j| self.fetch(j))).await;
+            for (job, outcome) in jobs.iter().zip(results) {
+                match &outcome {
+                    MediaOutcome::Stored { .. } => idle.stored += 1,
+                    MediaOutcome::Retry { .. } => idle.retried += 1,
+                    MediaOutcome::Failed { error } => {
+                        tracing::warn!(media = %job.media_id, %error, "media download failed");
+                        idle.failed += 1;
+                    }
+                }
+                let now = self.clock.now();
+                self.store
+                    .record_media(job.number_id, &job.media_id, outcome, now)
+                    .await?;
+            }
+        }
+    }
+
+    /// One download, verified and stored.
+    async fn fetch(&self, job: &MediaJob) -> MediaOutcome {
+        match self.download(job).await {
+            Ok(outcome) => outcome,
+            Err(e) => self.failure(job, e),
+        }
+    }
+
+    async fn download(&self, job: &MediaJob) -> Result<MediaOutcome, GraphError> {
+        let info = self
+            .graph
+            .media_info(&job.media_id, &job.phone_number_id)
+            .await?;
+        let (bytes, content_type) = self.graph.download(&info.url, MAX_DOWNLOAD_BYTES).await?;
+        let digest: [u8; 32] = Sha256::digest(&bytes).into();
+        let announced = job.expected_sha256.as_deref().or(info.sha256.as_deref());
+        if let Some(announced) = announced
+            && !sha256_matches(announced, &digest)
+        {
+            return Ok(MediaOutcome::Failed {
+                error: format!(
+                    "sha256 mismatch: Meta announced {announced}, the {} downloaded bytes hash to {}; the file was not kept",
+                    bytes.len(),
+                    hex::encode(digest)
+                ),
+            });
+        }
+        let sha256 = match self.files.put(&bytes).await {
+            Ok(sha) => sha,
+            Err(e) => {
+                return Ok(self.retry(job, format!("writing the media file: {e}")));
+            }
+        };
+        let mime_type = info
+            .mime_type
+            .or(content_type)
+            .or_else(|| job.mime_type.clone())
+            .unwrap_or_else(|| "application/octet-stream".to_owned());
+        Ok(MediaOutcome::Stored {
+            sha256,
+            size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            mime_type,
+        })
+    }
+
+    fn failure(&self, job: &MediaJob, e: GraphError) -> MediaOutcome {
+        let retryable = match &e {
+            GraphError::NotSent(_) | GraphError::NoAnswer(_) => true,
+            GraphError::Http { status, .. } => *status >= 500 || *status == 429,
+            GraphError::Meta { http_status, error } => {
+                *http_status >= 500 || meta::error::ErrorCode::from_code(error.code).is_retryable()
+            }
+            GraphError::Decode(_) | GraphError::Url(_) => false,
+        };
+        if retryable {
+            self.retry(job, e.to_string())
+        } else {
+            MediaOutcome::Failed {
+                error: e.to_string(),
+            }
+        }
+    }
+
+    fn retry(&self, job: &MediaJob, error: String) -> MediaOutcome {
+        if job.attempt >= MAX_ATTEMPTS {
+            return MediaOutcome::Failed {
+                error: format!("{error} (gave up after {} attempts)", job.attempt),
+            };
+        }
+        let delay = backoff_ms(job.attempt, 2_000, 300_000, 0.5);
+        MediaOutcome::Retry {
+            at: self.clock.now().plus_ms(delay),
+            error,
+        }
+    }
+
+    /// The background worker: a pass on every doorbell ring (new messages) and every 30
+    /// seconds (retries), until `stop`.
+    pub async fn run(self: Arc<Self>, mut listener: Listener, mut stop: watch::Receiver<bool>) {
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            if let Err(e) = self.run_until_idle().await {
+                tracing::error!(error = %e, "media worker round failed");
+            }
+            tokio::select! {
+                _ = stop.changed() => {}
+                _ = listener.rung() => {}
+                () = tokio::time::sleep(Duration::from_secs(30)) => {}
+            }
+        }
+    }
+}
