@@ -82,9 +82,10 @@ export function sendMessage(chatId, message, key = uuid()) {
   return post(`/api/v1/chats/${chatId}/messages`, message, { headers: { 'Idempotency-Key': key } });
 }
 
-/** Uploads a file for an attachment: `{id, mime_type, size, sha256}`. */
-export function uploadMedia(file) {
+/** Uploads a file for an attachment on a number: `{id, mime_type, size, sha256}`. */
+export function uploadMedia(file, numberId) {
   const form = new FormData();
+  if (numberId) form.append('number_id', String(numberId));
   form.append('file', file, file.name);
   return api('POST', '/api/v1/media', form);
 }

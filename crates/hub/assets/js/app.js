@@ -5,7 +5,7 @@ import { get, post, setCsrf } from './api.js';
 import { closeChat, initChat, onStreamEvent, openChat, openMenu } from './chat.js';
 import { refreshNumbers, renderHealth } from './health.js';
 import { SHORTCUTS, initKeys } from './keys.js';
-import { initList, loadFirstPage, markActive, refreshChat, renderList } from './list.js';
+import { initList, loadFirstPage, markActive, refreshChat, refreshFirstPage, renderList } from './list.js';
 import { initNotify, loadNotifications, onNotificationEvent, toast } from './notify.js';
 import { initPanel } from './panel.js';
 import { forgetTemplates } from './picker.js';
@@ -42,6 +42,7 @@ function onEvent(kind, event) {
       break;
     case 'contact.updated':
       if (event.chat_id) refreshChat(String(event.chat_id));
+      else refreshFirstPage('contacts');
       emit('contact:changed', (event.data && event.data.contact_id) || null);
       break;
     case 'number.updated':

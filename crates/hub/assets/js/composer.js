@@ -273,7 +273,7 @@ export class Composer {
     this.attachment = a;
     this.render();
     try {
-      a.uploaded = await uploadMedia(file);
+      a.uploaded = await uploadMedia(file, this.chat.number_id);
       if (this.attachment === a) this.render();
     } catch (e) {
       if (this.attachment === a) this.attachment = null;

@@ -6,7 +6,7 @@ import { get, withQuery } from './api.js';
 import { icon } from './icons.js';
 import { appendChats, emit, getChat, numberById, on, setChats, state, upsertChat } from './state.js';
 import { authorOf, kindLabel, statusTick } from './thread.js';
-import { avatar, clear, coalesce, contactName, h, listTime, ms, now, shortDuration } from './util.js';
+import { avatar, clear, coalesce, contactName, h, listTime, ms, now, phone, shortDuration } from './util.js';
 
 const PAGE = 50;
 /** Below this the window chip turns amber. */
@@ -122,7 +122,7 @@ export function renderRow(chat) {
         windowChip(chat),
         statusChip(chat),
         labelChips(chat),
-        number ? h('span', { class: 'chip', text: number.label || number.display_phone_number }) : null,
+        number ? h('span', { class: 'chip', title: `To ${phone(number.display_phone_number)}`, text: `…${String(number.display_phone_number || number.phone_number_id).slice(-4)}` }) : null,
         h('span', { class: 'grow' }),
         assignee ? h('span', { class: 'chip assignee-chip', title: `Assigned to ${assignee.name}` }, avatar(assignee.name, `u${assignee.id}`, 'xs'), assignee.name.split(' ')[0]) : null,
         unread ? h('span', { class: 'unread-badge' }, String(chat.unread_count), h('span', { class: 'visually-hidden', text: ' unread' })) : null)));
@@ -219,6 +219,17 @@ export const refreshChat = coalesce(async (id) => {
     upsertChat(chat);
   } catch (e) {
     if (e.status !== 404) console.warn('refreshing chat failed', id, e);
+  }
+});
+
+/** Re-reads the first page and updates its rows in place (after a change that names no chat,
+ *  such as the phone's address book renaming contacts). */
+export const refreshFirstPage = coalesce(async () => {
+  try {
+    const page = await get(withQuery('/api/v1/chats', { ...filterParams(), limit: PAGE }));
+    for (const chat of page.data) upsertChat(chat);
+  } catch (e) {
+    console.warn('refreshing the list failed', e);
   }
 });
 

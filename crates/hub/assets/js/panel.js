@@ -147,13 +147,19 @@ function render() {
 
 export function initPanel() {
   panel = document.getElementById('panel');
-  panel.hidden = localStorage.getItem(OPEN_KEY) !== '1';
+  // On a phone the panel covers the chat: it opens only when asked.
+  const small = window.matchMedia('(max-width: 760px)').matches;
+  panel.hidden = small || localStorage.getItem(OPEN_KEY) !== '1';
   on('panel:toggle', () => togglePanel());
   on('chat:opened', (c) => {
     chat = c;
     load();
   });
+  // A change that names no contact (the phone's address book) may concern this one too.
   on('contact:changed', (id) => {
-    if (chat && chat.contact && String(chat.contact.id) === String(id)) load();
+    if (chat && chat.contact && (id === null || String(chat.contact.id) === String(id))) load();
+  });
+  on('chat:changed', (c) => {
+    if (chat && String(c.id) === String(chat.id)) chat = c;
   });
 }

@@ -5,8 +5,8 @@
 
 import { get, mediaUrl, withQuery } from './api.js';
 import { icon } from './icons.js';
-import { state } from './state.js';
-import { bytes, clock, coalesce, contactName, dayLabel, fullTime, h, ms } from './util.js';
+import { state, userById } from './state.js';
+import { append, bytes, clock, coalesce, contactName, dayLabel, fullTime, h, ms } from './util.js';
 
 const PAGE = 50;
 const STICK_PX = 80;
@@ -45,7 +45,12 @@ export function statusTick(status, size = '') {
 /** Who asked for an API send: `author` on the message or on its outbox side (`send.author`),
  *  `{kind: 'user' | 'bot' | 'token', id, name}`. */
 export function authorOf(m) {
-  return m.author || (m.send && m.send.author) || null;
+  const a = m.author || (m.send && m.send.author) || null;
+  if (a && !a.name && a.kind === 'user') {
+    const user = userById(a.id);
+    if (user) return { ...a, name: user.name };
+  }
+  return a;
 }
 
 /** Which bubble style and label a message gets. */
@@ -179,12 +184,12 @@ function renderMessage(m, view, groupStart) {
     bubble.append(h('div', { class: 'deleted-note' }, icon('ban', 'sm'), `Deleted by ${editorName(m.revoked_by)}`));
     bubble.append(h('details', null, h('summary', { text: 'Show what it said' }), renderText(m)));
   } else {
-    bubble.append(renderQuote(m, view), renderMedia(m), renderText(m));
+    append(bubble, [renderQuote(m, view), renderMedia(m), renderText(m)]);
     if (view.expanded.has(String(m.id)) && m.original_text) {
       bubble.append(h('div', { class: 'original' }, h('strong', { text: 'Original: ' }), m.original_text));
     }
   }
-  bubble.append(renderMeta(m, view), renderError(m));
+  append(bubble, [renderMeta(m, view), renderError(m)]);
   if (!revoked && m.wamid) {
     bubble.append(h('div', { class: 'msg-actions' },
       h('button', { class: 'icon-btn', type: 'button', 'aria-label': 'Reply to this message', title: 'Reply (r)', onclick: () => view.onReply(m) }, icon('reply'))));
@@ -237,7 +242,12 @@ export class Thread {
     this.hasMore = true;
     this.loadingOlder = false;
     this.refreshMessage = coalesce((id) => this.fetchMessage(id));
+    this.stuck = true;
     el.addEventListener('scroll', () => this.onScroll());
+    // An image that finishes loading grows the thread: stay at the bottom if we were there.
+    el.addEventListener('load', () => {
+      if (this.stuck) this.scrollToBottom();
+    }, true);
   }
 
   async loadInitial() {
@@ -271,6 +281,7 @@ export class Thread {
   }
 
   onScroll() {
+    this.stuck = this.atBottom();
     if (this.el.scrollTop < 240) this.loadOlder().catch((e) => console.warn('older messages', e));
     if (this.atBottom()) this.el.querySelector('.new-below')?.remove();
   }
@@ -281,6 +292,7 @@ export class Thread {
 
   scrollToBottom() {
     this.el.scrollTop = this.el.scrollHeight;
+    this.stuck = true;
   }
 
   byWamid(wamid) {
