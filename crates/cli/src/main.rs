@@ -18,7 +18,7 @@ enum Command {
     Sandbox(cmd::sandbox::Args),
     /// Run the hub: the webhook endpoint, the REST API and the live stream.
     Serve(cmd::serve::Args),
-    /// Administration on the data directory (API tokens).
+    /// Administration on the data directory (API tokens, users).
     Admin(cmd::admin::Args),
     /// Tools for operators debugging their webhooks.
     Webhook(cmd::webhook::Args),

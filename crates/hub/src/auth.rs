@@ -1,6 +1,25 @@
-//! API tokens: 32 random bytes, shown once as `cxt_` plus base64url, stored only as the SHA-256
-//! of the whole token string. A database leak therefore yields no usable token, and a lookup is
-//! one indexed equality on the hash (no timing-sensitive comparison of secrets in our code).
+//! Who is calling, and what they may do.
+//!
+//! - API tokens (this file): 32 random bytes, shown once as `cxt_` plus base64url, stored only as
+//!   the SHA-256 of the whole token string. A database leak therefore yields no usable token, and
+//!   a lookup is one indexed equality on the hash (no timing-sensitive comparison of secrets in
+//!   our code).
+//! - [`passwords`]: Argon2id password hashes (PHC strings, OWASP baseline parameters).
+//! - [`sessions`]: the web app's signed-in sessions: the `cx_session` cookie (only its SHA-256 is
+//!   stored), the CSRF token derived from it, the cookie's attributes.
+//! - [`login`]: signing in (throttled per email, the same answer for unknown emails) and out.
+//! - [`Actor`]: the extractor every API route takes: an API token **or** a session cookie (then
+//!   every non-GET request must carry `X-CSRF-Token`).
+//! - [`policy`]: what each role may do, decided in one function of (actor, action).
+
+pub(crate) mod actor;
+pub mod login;
+pub mod passwords;
+pub mod policy;
+pub mod sessions;
+
+pub use actor::{Actor, ActorKind};
+pub use policy::{Action, authorize};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

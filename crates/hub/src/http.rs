@@ -4,8 +4,9 @@
 //! serves; [`routes`] returns it so a test can check the OpenAPI document covers them all.
 
 pub mod api;
+mod auth_routes;
 pub mod error;
-mod extract;
+pub(crate) mod extract;
 mod health;
 mod webhook;
 
@@ -23,10 +24,12 @@ use tokio::sync::watch;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+/// The caller of an API route (an API token or a signed-in session); see [`crate::auth::Actor`].
+pub use crate::auth::Actor as Auth;
 pub use error::ApiError;
-pub use extract::Auth;
 pub use webhook::WEBHOOK_BODY_LIMIT;
 
+use crate::auth::sessions::AuthSettings;
 use crate::doorbell::Doorbell;
 use crate::webhook::WebhookSettings;
 
@@ -52,6 +55,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// The sending side: the outbox, templates, media, costs, read receipts.
     pub sending: Arc<crate::outbox::Sending>,
+    /// Sign-in and session settings.
+    pub auth: Arc<AuthSettings>,
 }
 
 /// One route the router serves.
@@ -95,6 +100,33 @@ impl Routes {
         self.add(Method::POST, path, axum::routing::post(handler))
     }
 
+    /// Serves `PUT path`.
+    pub(crate) fn put<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::PUT, path, axum::routing::put(handler))
+    }
+
+    /// Serves `PATCH path`.
+    pub(crate) fn patch<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::PATCH, path, axum::routing::patch(handler))
+    }
+
+    /// Serves `DELETE path`.
+    pub(crate) fn delete<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::DELETE, path, axum::routing::delete(handler))
+    }
+
     fn add(mut self, method: Method, path: &'static str, route: MethodRouter<AppState>) -> Self {
         self.table.push(RouteInfo { method, path });
         self.router = self.router.route(path, route);
@@ -124,6 +156,7 @@ fn all_routes() -> Routes {
         .get("/healthz", health::healthz)
         .merge(webhook)
         .merge(api::routes())
+        .merge(auth_routes::routes())
 }
 
 /// Every (method, path) the router serves.

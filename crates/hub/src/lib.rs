@@ -11,7 +11,9 @@
 //!   [`clock::ManualClock`] for tests.
 //! - [`doorbell`]: rung with the stream head after every commit; live streams wake on it and
 //!   re-read from the store.
-//! - [`auth`]: API tokens (random, shown once, stored as SHA-256).
+//! - [`auth`]: who calls ([`auth::Actor`]: an API token or a signed-in session with its CSRF
+//!   token), passwords (Argon2id), sign-in, and what each role may do ([`auth::authorize`]).
+//! - [`inbox`]: creating users, and announcing inbox changes to live streams.
 //! - [`webhook`]: the inbound pipeline without HTTP: verify the signature, parse, normalize.
 //! - [`http`]: the router: `/webhooks/whatsapp`, `/healthz` and the REST API under `/api/v1`.
 //! - [`outbox`]: sending under Meta's rules (checks, the durable outbox and its workers, read
@@ -25,6 +27,7 @@ pub mod costs;
 pub mod doorbell;
 pub mod graph;
 pub mod http;
+pub mod inbox;
 pub mod media;
 pub mod outbox;
 pub mod startup;

@@ -14,6 +14,7 @@ use coexist_core::time::Clock;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::auth::sessions::AuthSettings;
 use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::doorbell::{Doorbell, WatchDoorbell};
@@ -154,6 +155,7 @@ impl App {
             webhook: Arc::new(webhook),
             shutdown: rx,
             sending: sending.clone(),
+            auth: Arc::new(AuthSettings::from_config(&config)),
         };
         let base = config
             .public_url

@@ -3,11 +3,16 @@
 //! `next_cursor`); single resources answer the object itself; errors answer
 //! `{"error": {"code", "message"}}`.
 
+mod canned;
 mod chats;
 mod contacts;
 mod costs;
+mod inbox;
+mod me;
 mod media;
 mod messages;
+mod notes;
+mod notifications;
 mod numbers;
 pub mod openapi;
 mod openapi_schemas;
@@ -16,6 +21,7 @@ mod receipts;
 mod send;
 mod stream;
 mod templates;
+mod users;
 mod webhook_errors;
 
 use std::fmt::Display;
@@ -42,6 +48,12 @@ pub(crate) fn routes() -> Routes {
         .merge(media::routes())
         .merge(costs::routes())
         .merge(receipts::routes())
+        .merge(me::routes())
+        .merge(users::routes())
+        .merge(inbox::routes())
+        .merge(notes::routes())
+        .merge(notifications::routes())
+        .merge(canned::routes())
 }
 
 /// An unpaged list.

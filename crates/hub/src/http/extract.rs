@@ -1,51 +1,21 @@
 //! Extractors that answer with [`ApiError`] instead of axum's plain-text rejections:
-//! [`Auth`] (the one place that decides who may call the API), [`ApiQuery`] and [`ApiPath`].
+//! [`ApiQuery`], [`ApiJson`] and [`ApiPath`]; and [`bearer_token`], the API-token half of
+//! [`crate::auth::Actor`] (the one place that decides who may call the API).
 
 use std::fmt::Display;
 use std::str::FromStr;
 
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::Json;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
-use coexist_core::ids::{OrgId, TokenId};
 use serde::de::DeserializeOwned;
 
-use super::{ApiError, AppState};
-use crate::auth::hash_token;
+use super::ApiError;
 
-/// The caller of an API route, authenticated with `Authorization: Bearer <token>`.
-///
-/// Every API handler takes one, so authorization is decided here and only here; roles and
-/// scopes will be checked here too.
-#[derive(Debug, Clone)]
-pub struct Auth {
-    /// The organization whose data the caller sees.
-    pub org: OrgId,
-    /// The token used.
-    pub token_id: TokenId,
-    /// The token's role.
-    pub role: String,
-}
-
-impl FromRequestParts<AppState> for Auth {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer_token(&parts.headers)?;
-        let record = state
-            .store
-            .find_api_token(&hash_token(token))
-            .await?
-            .ok_or_else(|| ApiError::unauthorized("the API token is not valid or was revoked"))?;
-        Ok(Auth {
-            org: record.org_id,
-            token_id: record.id,
-            role: record.role,
-        })
-    }
-}
-
-fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
+/// The token of an `Authorization: Bearer <token>` header: exactly one such header, with the
+/// Bearer scheme (any case) and a token.
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let value = values.next().ok_or_else(|| {
         ApiError::unauthorized("missing Authorization header: send Authorization: Bearer <token>")
@@ -80,6 +50,24 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
             Ok(Query(value)) => Ok(ApiQuery(value)),
             Err(rejection) => Err(ApiError::bad_request(
                 "invalid_query",
+                rejection.body_text(),
+            )),
+        }
+    }
+}
+
+/// A JSON body; one that does not fit answers 400 `invalid_request` saying what is wrong.
+#[derive(Debug)]
+pub(crate) struct ApiJson<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(ApiError::bad_request(
+                "invalid_request",
                 rejection.body_text(),
             )),
         }

@@ -161,3 +161,74 @@ async fn the_documented_schemas_match_what_the_api_returns() {
         assert_documented(&doc, "StreamEvent", &serde_json::to_value(&event).unwrap());
     }
 }
+
+#[tokio::test]
+async fn the_inbox_schemas_match_what_the_api_returns() {
+    use coexist_core::inbox::Role;
+    use reqwest::Method;
+    use serde_json::json;
+
+    use crate::people::expect;
+
+    let app = spawn_app().await;
+    app.deliver(&fixture("interactive_button_reply_example.json"))
+        .await;
+    let doc = document(&app).await;
+    let bruno = app.signed_in("Bruno", Role::Agent).await;
+    let login = app
+        .login("bruno@example.com", crate::people::PASSWORD)
+        .await;
+    assert_documented(&doc, "LoginResult", &login.json().await.unwrap());
+    let ana = app.signed_in("Ana", Role::Admin).await;
+    let chat = app.list("/api/v1/chats").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let assign = app
+        .as_user(&ana, Method::POST, &format!("/api/v1/chats/{chat}/assign"))
+        .json(&json!({ "user_id": bruno.user_id }));
+    assert_documented(&doc, "Chat", &expect(assign, StatusCode::OK).await);
+    let note = app
+        .as_user(&ana, Method::POST, &format!("/api/v1/chats/{chat}/notes"))
+        .json(&json!({ "body": "@Bruno look" }));
+    assert_documented(&doc, "Note", &expect(note, StatusCode::CREATED).await);
+    let canned = app
+        .as_user(&ana, Method::POST, "/api/v1/canned-responses")
+        .json(&json!({ "shortcut": "hi", "body": "Hello!" }));
+    assert_documented(
+        &doc,
+        "CannedResponse",
+        &expect(canned, StatusCode::CREATED).await,
+    );
+    let labels = app
+        .as_user(&ana, Method::PUT, &format!("/api/v1/chats/{chat}/labels"))
+        .json(&json!({ "labels": ["vip"] }));
+    expect(labels, StatusCode::OK).await;
+    let get = |s, path: &str| expect(app.as_user(s, Method::GET, path), StatusCode::OK);
+    assert_documented(&doc, "Me", &get(&ana, "/api/v1/me").await);
+    assert_documented(&doc, "Me", &app.get_json("/api/v1/me").await);
+    assert_documented(&doc, "UserList", &get(&ana, "/api/v1/users").await);
+    assert_documented(&doc, "LabelList", &get(&ana, "/api/v1/labels").await);
+    assert_documented(
+        &doc,
+        "CannedResponseList",
+        &get(&ana, "/api/v1/canned-responses").await,
+    );
+    assert_documented(
+        &doc,
+        "NoteList",
+        &get(&ana, &format!("/api/v1/chats/{chat}/notes")).await,
+    );
+    let notifications = get(&bruno, "/api/v1/notifications").await;
+    assert_eq!(notifications["data"].as_array().unwrap().len(), 2);
+    assert_documented(&doc, "NotificationPage", &notifications);
+    for n in notifications["data"].as_array().unwrap() {
+        assert_documented(&doc, "Notification", n);
+    }
+    let contact = app.list("/api/v1/contacts").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let detail = get(&ana, &format!("/api/v1/contacts/{contact}")).await;
+    assert_documented(&doc, "ContactDetail", &detail);
+}

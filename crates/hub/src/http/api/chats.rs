@@ -1,5 +1,6 @@
-//! `GET /api/v1/chats?number_id=&limit=&cursor=` (most recent activity first) and
-//! `GET /api/v1/chats/{id}`, each chat with its service window computed at the clock's now.
+//! `GET /api/v1/chats?view=mine|unassigned|all&status=&label=&number_id=&limit=&cursor=` (most
+//! recent activity first) and `GET /api/v1/chats/{id}`, each chat with its service window and
+//! inbox status computed at the clock's now (a snooze whose time has passed shows as open).
 
 use axum::Json;
 use axum::extract::State;
@@ -23,7 +24,7 @@ pub(super) fn routes() -> Routes {
 
 /// A chat as the API shows it.
 #[derive(Debug, Serialize)]
-struct ChatView {
+pub(super) struct ChatView {
     #[serde(flatten)]
     chat: ChatRecord,
     service_window: WindowView,
@@ -41,7 +42,8 @@ struct WindowView {
 }
 
 impl ChatView {
-    fn at(chat: ChatRecord, now: Timestamp) -> Self {
+    pub(super) fn at(chat: ChatRecord, now: Timestamp) -> Self {
+        let chat = chat.as_seen_at(now);
         let window = ServiceWindow {
             last_customer_message_at: chat.last_customer_message_at,
         };
@@ -70,6 +72,9 @@ impl ChatView {
 #[derive(Debug, Deserialize)]
 struct ChatsQuery {
     number_id: Option<String>,
+    view: Option<String>,
+    status: Option<String>,
+    label: Option<String>,
     #[serde(flatten)]
     page: PageQuery,
 }
@@ -79,16 +84,22 @@ async fn list_chats(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ChatsQuery>,
 ) -> Result<Json<Page<ChatView>>, ApiError> {
+    let now = state.clock.now();
     let filter = ChatFilter {
         number_id: params::id(query.number_id.as_deref(), "number_id")?,
-        ..ChatFilter::default()
+        ..super::inbox::filter(
+            &auth,
+            query.view.as_deref(),
+            query.status.as_deref(),
+            query.label.as_deref(),
+            now,
+        )?
     };
     let limit = query.page.limit()?;
     let page = state
         .store
         .list_chats(auth.org, filter, limit, query.page.cursor())
         .await?;
-    let now = state.clock.now();
     Ok(Json(Page {
         data: page
             .data

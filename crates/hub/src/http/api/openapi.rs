@@ -3,6 +3,7 @@
 //! A test checks that every route the router serves is described here, and that the documented
 //! schemas list every field the API actually returns.
 
+mod inbox;
 mod sending;
 
 use axum::Json;
@@ -27,7 +28,7 @@ pub fn document() -> Value {
             "version": "1",
             "description": "Read access to everything the hub stores from Meta's webhooks, a live stream of changes, and the webhook endpoint itself. Ids are decimal strings; times are RFC 3339 in UTC. Lists answer {\"data\": [...]} and, when paged, \"next_cursor\" (pass it as ?cursor= for the next page; null on the last page). Errors answer {\"error\": {\"code\", \"message\"}}.",
         },
-        "security": [{ "bearer": [] }],
+        "security": [{ "bearer": [] }, { "session": [] }],
         "paths": paths(),
         "components": {
             "securitySchemes": {
@@ -35,6 +36,12 @@ pub fn document() -> Value {
                     "type": "http",
                     "scheme": "bearer",
                     "description": "An API token from `coexist admin token create`."
+                },
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "cx_session",
+                    "description": "The web app's session, set by POST /auth/login. Every request other than GET must also send the session's CSRF token (from sign-in or GET /api/v1/me) in X-CSRF-Token."
                 }
             },
             "responses": error_responses(),
@@ -56,6 +63,11 @@ fn paths() -> Value {
         sending::template_operations(),
         sending::media_operations(),
         sending::receipt_operations(),
+        inbox::auth_operations(),
+        inbox::people_operations(),
+        inbox::chat_operations(),
+        inbox::note_operations(),
+        inbox::contact_operations(),
     ];
     for (path, method, op) in all.into_iter().flatten() {
         let entry = paths
@@ -104,7 +116,8 @@ fn resource_operations() -> Vec<Operation> {
         contact_params,
         "ContactPage",
     );
-    let chat_params = vec![number_id_param(), limit_param(), cursor_param()];
+    let mut chat_params = vec![number_id_param(), limit_param(), cursor_param()];
+    chat_params.extend(inbox::chat_list_params());
     let chats = list_op(
         "listChats",
         "chats",
@@ -413,10 +426,14 @@ fn error_responses() -> Value {
             "content": { "application/json": { "schema": schema_ref("Error") } }
         })
     };
-    json!({
+    let mut responses = json!({
         "BadRequest": error("A parameter is not valid (`invalid_parameter`, `invalid_id`, `invalid_query`, `invalid_request`)."),
-        "Unauthorized": error("No valid `Authorization: Bearer <token>` (`unauthorized`)."),
+        "Unauthorized": error("No valid `Authorization: Bearer <token>` and no live session cookie (`unauthorized`)."),
         "NotFound": error("No such resource (`not_found`)."),
         "Unavailable": error("Storage is unavailable (`unavailable`); retry later."),
-    })
+    });
+    if let Some(map) = responses.as_object_mut() {
+        inbox::error_responses(map);
+    }
+    responses
 }

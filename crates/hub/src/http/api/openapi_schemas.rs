@@ -1,5 +1,6 @@
 //! The schemas of the OpenAPI document: one per JSON shape the API returns.
 
+mod inbox;
 mod sending;
 
 use serde_json::{Map, Value, json};
@@ -129,6 +130,9 @@ pub(crate) fn schemas() -> Value {
     add("WebhookErrorList", list("WebhookError"));
     add("StreamEvent", stream_event());
     for (name, schema) in sending::schemas() {
+        add(name, schema);
+    }
+    for (name, schema) in inbox::schemas() {
         add(name, schema);
     }
     Value::Object(s)
