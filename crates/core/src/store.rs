@@ -30,10 +30,10 @@ pub use onboarding::{
 };
 pub use outbox::{
     AppMessageCount, Author, CALLBACK_PREFIX, ClaimedSend, Discovered, DueSend, Enqueued,
-    InboundRef, KeyedSend, MediaJob, MediaOutcome, MediaRecord, MediaState, NewMedia, NewSend,
-    OutboxState, OutboxStore, PricedMessage, Recorded, SendInfo, SendOutcome, SendTarget,
-    SendingSettings, Swept, TargetInfo, TemplateDefinition, TemplateFilter, TemplateRecord,
-    callback_data, parse_callback_data,
+    InboundRef, KeyedSend, MediaAvailability, MediaJob, MediaOutcome, MediaRecord, MediaRef,
+    MediaState, NewMedia, NewSend, OutboxState, OutboxStore, PricedMessage, Recorded, SendInfo,
+    SendOutcome, SendTarget, SendingSettings, Swept, TargetInfo, TemplateDefinition,
+    TemplateFilter, TemplateRecord, callback_data, parse_callback_data,
 };
 
 pub use records::{

@@ -192,8 +192,6 @@ pub struct SendInfo {
     pub last_error: Option<MessageError>,
     /// A sentence for people (why it waits, why it was interrupted).
     pub note: Option<String>,
-    /// Who asked for it.
-    pub author: Option<Author>,
     /// The client's idempotency key.
     pub idempotency_key: Option<String>,
 }
@@ -335,6 +333,33 @@ pub struct TemplateFilter {
     pub waba_id: Option<String>,
     /// Only with this status (case-insensitive).
     pub status: Option<String>,
+}
+
+/// Whether the hub has a message's media bytes (`GET /api/v1/media/{id}` serves them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaAvailability {
+    /// Stored: served at once.
+    Available,
+    /// Not downloaded yet.
+    Pending,
+    /// The download failed (see the media object's error).
+    Failed,
+}
+
+/// The media of a message, as messages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MediaRef {
+    /// Meta's media id.
+    pub id: String,
+    /// MIME type.
+    pub mime_type: Option<String>,
+    /// The file name (documents).
+    pub filename: Option<String>,
+    /// Size in bytes, once known.
+    pub size: Option<i64>,
+    /// Whether the bytes are here.
+    pub status: MediaAvailability,
 }
 
 /// Inbound or outbound media.

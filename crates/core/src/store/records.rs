@@ -270,9 +270,13 @@ pub struct MessageRecord {
     pub revoked_by: Option<Editor>,
     /// A history media placeholder still waiting for its content.
     pub media_pending: bool,
-    /// The outbox side of an API send (state, attempts, last error, author); `None` for
-    /// messages that did not go through our outbox.
+    /// The outbox side of an API send (state, attempts, last error); `None` for messages that
+    /// did not go through our outbox.
     pub send: Option<super::outbox::SendInfo>,
+    /// Who sent an API message (an agent or an integration); `None` for other messages.
+    pub author: Option<super::outbox::Author>,
+    /// The media a message carries (by Meta's media id) and whether the hub has its bytes.
+    pub media: Option<super::outbox::MediaRef>,
 }
 
 /// One thing that happened to a message after it was created.

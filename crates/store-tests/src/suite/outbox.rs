@@ -97,15 +97,16 @@ pub async fn enqueue_creates_a_pending_api_message_in_the_chat(factory: &dyn Sto
     assert_eq!(info.state, OutboxState::Queued);
     assert_eq!((info.attempts, info.next_attempt_at), (0, Some(at(10))));
     assert_eq!(info.idempotency_key.as_deref(), Some("k1"));
-    assert_eq!(info.author.map(|a| a.kind), Some("token".to_owned()));
+    assert_eq!(m.author.as_ref().map(|a| a.kind.as_str()), Some("token"));
     let c = f.store.get_chat(f.org, chat).await.unwrap();
     assert_eq!(c.message_count, 2);
     assert_eq!(c.last_message.map(|p| p.id), Some(m.id));
     let kinds = f.event_kinds_after(head).await;
     assert!(kinds.contains(&"message.created".to_owned()), "{kinds:?}");
     assert!(kinds.contains(&"chat.updated".to_owned()), "{kinds:?}");
-    // Customer messages have no outbox side.
-    assert!(f.message("wamid.IN").await.send.is_none());
+    // Customer messages have no outbox side and no author.
+    let inbound = f.message("wamid.IN").await;
+    assert!(inbound.send.is_none() && inbound.author.is_none());
 }
 
 /// The same key with the same request is the same message; with another request it is refused.

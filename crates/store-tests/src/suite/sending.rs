@@ -3,7 +3,8 @@
 
 use coexist_core::ingest::Change;
 use coexist_core::store::{
-    MediaOutcome, MediaState, NewMedia, SendingSettings, TemplateDefinition, TemplateFilter,
+    MediaAvailability, MediaOutcome, MediaState, NewMedia, SendingSettings, TemplateDefinition,
+    TemplateFilter,
 };
 use coexist_core::time::{DAY_MS, Timestamp};
 use serde_json::json;
@@ -154,6 +155,11 @@ pub async fn media_in_messages_is_found_once_and_downloaded(factory: &dyn StoreF
         .unwrap();
     let media = f.store.get_media(f.org, "1234567890").await.unwrap();
     assert_eq!((media.state, media.size), (MediaState::Stored, Some(42)));
+    let shown = f.message("wamid.IMG").await.media.unwrap();
+    assert_eq!(
+        (shown.status, shown.size),
+        (MediaAvailability::Available, Some(42))
+    );
     assert_eq!(media.sha256, Some("ab".repeat(32)));
     assert!(f.store.get_media(f.org, "nope").await.is_err());
 }

@@ -9,7 +9,9 @@ pub(crate) mod send;
 pub(crate) mod templates;
 pub(crate) mod work;
 
-use coexist_core::store::{Author, MessageError, OutboxState, SendInfo};
+use coexist_core::store::{
+    Author, MediaAvailability, MediaRef, MessageError, OutboxState, SendInfo,
+};
 use coexist_core::time::Timestamp;
 use rusqlite::{Connection, params};
 use serde_json::Value;
@@ -18,11 +20,25 @@ use super::error::DbResult;
 
 pub(crate) use work::attach_wamid;
 
-/// Reads the outbox JSON column of `read::messages::COLUMNS` (one correlated primary-key
-/// lookup per message).
-pub(crate) fn send_info_of(json: Option<&str>) -> Result<Option<SendInfo>, String> {
+/// What a message shows beyond its row, from the two JSON columns `read::messages::COLUMNS`
+/// adds (one primary-key lookup each): the outbox side and author of an API send, and the media
+/// it carries with whether the hub has the bytes.
+pub(crate) type Extras = (Option<SendInfo>, Option<Author>, Option<MediaRef>);
+
+/// Reads the outbox JSON and the media JSON of a message of type `kind` with `content`.
+pub(crate) fn message_extras(
+    kind: &str,
+    content: Option<&Value>,
+    send_json: Option<&str>,
+    media_json: Option<&str>,
+) -> Result<Extras, String> {
+    let (send, author) = send_info_of(send_json)?;
+    Ok((send, author, media_of(kind, content, media_json)?))
+}
+
+fn send_info_of(json: Option<&str>) -> Result<(Option<SendInfo>, Option<Author>), String> {
     let Some(json) = json else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let row: Value = serde_json::from_str(json).map_err(|e| e.to_string())?;
     let text = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_owned);
@@ -40,7 +56,7 @@ pub(crate) fn send_info_of(json: Option<&str>) -> Result<Option<SendInfo>, Strin
         Some(Value::Null) | None => None,
         Some(a) => Some(serde_json::from_value::<Author>(a.clone()).map_err(|e| e.to_string())?),
     };
-    Ok(Some(SendInfo {
+    let info = SendInfo {
         state,
         attempts: u32::try_from(int("attempts").unwrap_or(0)).unwrap_or(0),
         next_attempt_at: (state == OutboxState::Queued)
@@ -48,8 +64,56 @@ pub(crate) fn send_info_of(json: Option<&str>) -> Result<Option<SendInfo>, Strin
             .flatten(),
         last_error,
         note: text("note"),
-        author,
         idempotency_key: text("key"),
+    };
+    Ok((Some(info), author))
+}
+
+/// The media of a media message: Meta's id from the content; type, name and size from the
+/// media row once the hub knows it (else from the content); pending until downloaded.
+fn media_of(
+    kind: &str,
+    content: Option<&Value>,
+    row: Option<&str>,
+) -> Result<Option<MediaRef>, String> {
+    if !matches!(kind, "image" | "video" | "audio" | "document" | "sticker") {
+        return Ok(None);
+    }
+    let Some(content) = content else {
+        return Ok(None);
+    };
+    let Some(id) = content.get("id").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    let row: Option<Value> = row
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let pick = |k: &str| {
+        row.as_ref()
+            .and_then(|r| r.get(k))
+            .and_then(Value::as_str)
+            .or_else(|| content.get(k).and_then(Value::as_str))
+            .map(str::to_owned)
+    };
+    let status = match row
+        .as_ref()
+        .and_then(|r| r.get("state"))
+        .and_then(Value::as_str)
+    {
+        Some("stored") => MediaAvailability::Available,
+        Some("failed") => MediaAvailability::Failed,
+        _ => MediaAvailability::Pending,
+    };
+    Ok(Some(MediaRef {
+        id: id.to_owned(),
+        mime_type: pick("mime_type"),
+        filename: pick("filename"),
+        size: row
+            .as_ref()
+            .and_then(|r| r.get("size"))
+            .and_then(Value::as_i64),
+        status,
     }))
 }
 

@@ -359,6 +359,8 @@ fn message() -> Value {
             "revoked_by": nullable_one_of(EDITORS),
             "media_pending": boolean(),
             "send": nullable("SendInfo"),
+            "author": nullable("Author"),
+            "media": nullable("MediaRef"),
         }),
     )
 }

@@ -52,12 +52,18 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(key.to_owned()))
 }
 
-fn author_of(auth: &Auth) -> Author {
+/// Who sends: an agent (with their name as it is now, kept with the message) or a token.
+async fn author_of(state: &AppState, auth: &Auth) -> Author {
     match &auth.kind {
         ActorKind::User { id, .. } => Author {
             kind: "user".to_owned(),
             id: id.to_string(),
-            name: None,
+            name: state
+                .store
+                .get_user(auth.org, *id)
+                .await
+                .ok()
+                .map(|u| u.name),
         },
         ActorKind::Token { id, .. } => Author {
             kind: "token".to_owned(),
@@ -84,7 +90,7 @@ async fn send_to_chat(
         target: SendTarget::Chat(chat),
         body: json_body(&body)?,
         idempotency_key: idempotency_key(&headers)?,
-        author: Some(author_of(&auth)),
+        author: Some(author_of(&state, &auth).await),
     };
     submit(&state, &auth, request, "chat", chat.to_string()).await
 }
@@ -133,7 +139,7 @@ async fn send_to_number(
         },
         body,
         idempotency_key: idempotency_key(&headers)?,
-        author: Some(author_of(&auth)),
+        author: Some(author_of(&state, &auth).await),
     };
     submit(&state, &auth, request, "number", number.to_string()).await
 }

@@ -50,6 +50,12 @@ async fn meta_sha(rig: &Rig, id: &str) -> String {
 async fn inbound_media_is_downloaded_verified_stored_and_served() {
     let rig = rig().await;
     let id = customer_image(&rig, "my plant").await;
+    let chat = rig.chat_with(CUSTOMER).await;
+    let shown = &rig.list(&format!("/api/v1/chats/{chat}/messages")).await[0]["media"];
+    assert_eq!(
+        (shown["id"].as_str(), shown["status"].as_str()),
+        (Some(id.as_str()), Some("pending"))
+    );
     let pending = get_media(&rig, &id).await;
     let idle = rig.run_media().await;
     assert_eq!(
@@ -66,6 +72,9 @@ async fn inbound_media_is_downloaded_verified_stored_and_served() {
     assert_eq!(served.status(), StatusCode::OK);
     assert_eq!(served.headers()["content-type"], "image/jpeg");
     let bytes = served.bytes().await.unwrap();
+    let shown = &rig.list(&format!("/api/v1/chats/{chat}/messages")).await[0]["media"];
+    assert_eq!(shown["status"], "available");
+    assert_eq!(shown["size"], bytes.len());
     let sha = hex::encode(Sha256::digest(&bytes));
     assert_eq!(sha, meta_sha(&rig, &id).await);
     let file = rig

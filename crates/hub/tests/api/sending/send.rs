@@ -22,7 +22,7 @@ async fn a_text_is_queued_at_once_then_sent_and_statuses_advance_it() {
     assert_eq!(m["status"], "pending");
     assert_eq!(m["wamid"], Value::Null);
     assert_eq!(m["send"]["state"], "queued");
-    assert_eq!(m["send"]["author"]["kind"], "token");
+    assert_eq!(m["author"]["kind"], "token");
     // In the chat before anything reached Meta.
     let messages = rig.list(&format!("/api/v1/chats/{chat}/messages")).await;
     assert_eq!(messages[0]["id"], id.as_str());

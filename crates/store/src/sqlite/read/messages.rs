@@ -23,7 +23,13 @@ pub(crate) const COLUMNS: &str = "m.id, m.wamid, m.chat_id, m.number_id, m.direc
         'code', o.last_error_code, 'title', o.last_error_title,
         'details', o.last_error_details, 'note', o.note, 'author', json(o.author),
         'key', o.idempotency_key)
-     FROM outbox o WHERE o.message_id = m.id)";
+     FROM outbox o WHERE o.message_id = m.id),
+    CASE WHEN m.kind IN ('image', 'video', 'audio', 'document', 'sticker') THEN
+        (SELECT json_object('state', md.state, 'mime_type', md.mime_type,
+            'filename', md.filename, 'size', md.size)
+         FROM media md WHERE md.number_id = m.number_id
+             AND md.media_id = json_extract(m.content, '$.id'))
+    END";
 
 pub(crate) fn message_row(r: &Row<'_>) -> rusqlite::Result<MessageRecord> {
     let error = match r.get::<_, Option<i64>>(11)? {
@@ -34,6 +40,17 @@ pub(crate) fn message_row(r: &Row<'_>) -> rusqlite::Result<MessageRecord> {
         }),
         None => None,
     };
+    let content = r.get::<_, Option<Value>>(8)?;
+    let kind: String = r.get(6)?;
+    let (send, author, media) = crate::sqlite::outbox::message_extras(
+        &kind,
+        content.as_ref(),
+        r.get::<_, Option<String>>(23)?.as_deref(),
+        r.get::<_, Option<String>>(24)?.as_deref(),
+    )
+    .map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(23, rusqlite::types::Type::Text, e.into())
+    })?;
     Ok(MessageRecord {
         id: MessageId(r.get(0)?),
         wamid: r.get(1)?,
@@ -41,9 +58,9 @@ pub(crate) fn message_row(r: &Row<'_>) -> rusqlite::Result<MessageRecord> {
         number_id: NumberId(r.get(3)?),
         direction: name(r, 4)?,
         origin: name(r, 5)?,
-        kind: r.get(6)?,
+        kind,
         text: r.get(7)?,
-        content: r.get::<_, Option<Value>>(8)?,
+        content,
         status: opt_name(r, 9)?,
         status_at: opt_ts(r, 10)?,
         error,
@@ -56,10 +73,9 @@ pub(crate) fn message_row(r: &Row<'_>) -> rusqlite::Result<MessageRecord> {
         revoked_at: opt_ts(r, 20)?,
         revoked_by: opt_editor(r, 21)?,
         media_pending: r.get(22)?,
-        send: crate::sqlite::outbox::send_info_of(r.get::<_, Option<String>>(23)?.as_deref())
-            .map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(23, rusqlite::types::Type::Text, e.into())
-            })?,
+        send,
+        author,
+        media,
     })
 }
 

@@ -19,7 +19,6 @@ fn send_info() -> Value {
             "next_attempt_at": nullable_time(),
             "last_error": nullable("MessageError"),
             "note": nullable_string(),
-            "author": nullable("Author"),
             "idempotency_key": nullable_string(),
         }),
     )
@@ -104,6 +103,19 @@ pub(super) fn schemas() -> Vec<(&'static str, Value)> {
             object(
                 "Who asked for a send.",
                 json!({ "kind": one_of(&["user", "token"]), "id": r("Id"), "name": nullable_string() }),
+            ),
+        ),
+        (
+            "MediaRef",
+            object(
+                "The media a message carries; `id` is what GET /api/v1/media/{id} takes.",
+                json!({
+                    "id": string(),
+                    "mime_type": nullable_string(),
+                    "filename": nullable_string(),
+                    "size": { "type": ["integer", "null"] },
+                    "status": one_of(&["available", "pending", "failed"]),
+                }),
             ),
         ),
         ("Template", template()),
