@@ -211,6 +211,18 @@ async fn reading_a_chat_zeroes_its_unread_count() {
         messages.iter().all(|m| m["status"] == "read"),
         "{messages:?}"
     );
+    // The test hub's Graph API is unreachable: the receipt fails, the chat is read regardless.
+    assert_eq!(read["read_receipt"]["result"], "failed", "{read}");
+    let off = json!({ "enabled": false });
+    act(
+        &app,
+        Method::POST,
+        "/api/v1/settings/read-receipts".to_owned(),
+        Some(off),
+    )
+    .await;
+    let again = act(&app, Method::POST, format!("/api/v1/chats/{id}/read"), None).await;
+    assert_eq!(again["read_receipt"], json!({ "result": "disabled" }));
 }
 
 fn ids(chats: &[Value]) -> Vec<String> {

@@ -204,6 +204,8 @@ async fn the_inbox_schemas_match_what_the_api_returns() {
         .as_user(&ana, Method::PUT, &format!("/api/v1/chats/{chat}/labels"))
         .json(&json!({ "labels": ["vip"] }));
     expect(labels, StatusCode::OK).await;
+    let read = app.as_user(&ana, Method::POST, &format!("/api/v1/chats/{chat}/read"));
+    assert_documented(&doc, "ChatRead", &expect(read, StatusCode::OK).await);
     let get = |s, path: &str| expect(app.as_user(s, Method::GET, path), StatusCode::OK);
     assert_documented(&doc, "Me", &get(&ana, "/api/v1/me").await);
     assert_documented(&doc, "Me", &app.get_json("/api/v1/me").await);

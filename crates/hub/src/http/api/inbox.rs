@@ -2,7 +2,8 @@
 //! `POST .../resolve`, `POST .../reopen`, `POST .../snooze` `{"until": RFC 3339}`,
 //! `PUT .../labels` `{"labels": [...]}`, `POST .../read`; and `GET /api/v1/labels` (labels in
 //! use with counts). Each change answers the chat as `GET /api/v1/chats/{id}` shows it, and
-//! rings the doorbell so every open stream sees its `chat.updated` at once.
+//! rings the doorbell so every open stream sees its `chat.updated` at once. Reading a chat
+//! also sends Meta a read receipt (`read_receipt` in the answer).
 //!
 //! Also the inbox filters of `GET /api/v1/chats` ([`filter`]).
 
@@ -12,7 +13,7 @@ use coexist_core::ids::{ChatId, UserId};
 use coexist_core::inbox::{ChatChange, InboxStatus, Label};
 use coexist_core::store::{AssigneeFilter, ChatFilter, LabelCount};
 use coexist_core::time::Timestamp;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::chats::ChatView;
 use super::params;
@@ -21,6 +22,7 @@ use crate::auth::Action;
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::http::{ApiError, AppState, Auth, Routes};
 use crate::inbox::live::announce;
+use crate::outbox::receipts::{Receipt, mark_chat_read};
 
 pub(super) fn routes() -> Routes {
     Routes::new()
@@ -169,14 +171,35 @@ async fn set_labels(
     apply(&actor, &state, chat, ChatChange::SetLabels(labels)).await
 }
 
-/// Marks the chat read for the inbox. Meta read receipts (configurable per organization) are
-/// the sending side's: when it offers `hub::outbox::receipts::mark_chat_read`, it is called
-/// here with `read.newest_customer_message` (see the report of issue 5).
+/// What a read answers: the chat, and what happened at Meta.
+#[derive(Debug, Serialize)]
+struct ReadView {
+    #[serde(flatten)]
+    chat: ChatView,
+    read_receipt: ReadReceipt,
+}
+
+/// The Meta read receipt sent after an agent read a chat (`hub::outbox::receipts`).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum ReadReceipt {
+    /// Sent, turned off for the organization, or nothing to mark.
+    Done(Receipt),
+    /// Meta could not be told; the chat is read in the inbox all the same.
+    Failed {
+        result: &'static str,
+        message: String,
+    },
+}
+
+/// Marks the chat read for the inbox (unread count 0), then sends Meta a read receipt for the
+/// newest customer message when the organization allows read receipts. The inbox read is
+/// committed first: a receipt Meta does not take is reported, not an error.
 async fn read(
     actor: Auth,
     State(state): State<AppState>,
     ApiPath(chat): ApiPath<ChatId>,
-) -> Result<Json<ChatView>, ApiError> {
+) -> Result<Json<ReadView>, ApiError> {
     actor.may(Action::WorkChats)?;
     let now = state.clock.now();
     let read = state
@@ -185,7 +208,20 @@ async fn read(
         .await
         .map_err(not_found("chat", chat))?;
     announce(&state).await;
-    Ok(Json(ChatView::at(read.chat, now)))
+    let read_receipt = match mark_chat_read(&state.sending, actor.org, chat).await {
+        Ok(receipt) => ReadReceipt::Done(receipt),
+        Err(e) => {
+            tracing::warn!(%chat, error = %e, "the read receipt did not reach Meta");
+            ReadReceipt::Failed {
+                result: "failed",
+                message: e.to_string(),
+            }
+        }
+    };
+    Ok(Json(ReadView {
+        chat: ChatView::at(read.chat, now),
+        read_receipt,
+    }))
 }
 
 async fn labels(

@@ -200,10 +200,19 @@ pub(super) fn chat_operations() -> Vec<Operation> {
         (
             "/api/v1/chats/{id}/read",
             "post",
-            chat_action(
+            write_op(
                 "readChat",
-                "Marks every unread live customer message read for the inbox (unread_count 0).",
+                "inbox",
+                "Marks every unread live customer message read for the inbox (unread_count 0), then sends Meta a read receipt for the newest one when the organization allows read receipts (a receipt Meta does not take is reported in read_receipt, the chat is read all the same).",
                 None,
+                (
+                    "200",
+                    json_ok(
+                        "The chat after reading, with the read receipt's result.",
+                        "ChatRead",
+                    ),
+                ),
+                true,
             ),
         ),
         ("/api/v1/labels", "get", labels),

@@ -84,6 +84,24 @@ fn canned() -> Value {
     )
 }
 
+fn chat_read() -> Value {
+    let mut schema = super::chat();
+    schema["description"] = json!("A chat just read, with what Meta's read receipt did.");
+    let receipt = object(
+        "The read receipt: sent (with the wamid marked), disabled (the organization turned read receipts off), nothing_to_mark, or failed (with Meta's or the network's message).",
+        json!({ "result": one_of(&["sent", "disabled", "nothing_to_mark", "failed"]) }),
+    );
+    let mut receipt = receipt;
+    receipt["properties"]["wamid"] = string();
+    receipt["properties"]["typing"] = json!({ "type": "boolean" });
+    receipt["properties"]["message"] = string();
+    schema["properties"]["read_receipt"] = receipt;
+    if let Some(required) = schema["required"].as_array_mut() {
+        required.push(json!("read_receipt"));
+    }
+    schema
+}
+
 fn contact_detail() -> Value {
     let mut schema = super::contact();
     schema["description"] = json!("A contact with this person's chats on every number.");
@@ -166,6 +184,7 @@ pub(super) fn schemas() -> Vec<(&'static str, Value)> {
         ("CannedResponse", canned()),
         ("CannedResponseList", super::list("CannedResponse")),
         ("ContactDetail", contact_detail()),
+        ("ChatRead", chat_read()),
     ];
     all.extend(inputs());
     all
