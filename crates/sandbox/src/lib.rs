@@ -17,6 +17,8 @@
 //! - `history`: the `smb_app_data` exports. `auto`: demo traffic.
 //! - `webhooks/`: payload builder, batching outbox with retries and faults, the HTTP POST.
 //! - `graph/`, `control/`, `routes`: the HTTP faces. `server`: start, pump, handle.
+//! - `signup`: a stand-in for Meta's Embedded Signup (the window with its QR code, the
+//!   phone that scans it, codes and business tokens, numbers available for signup).
 //!
 //! # Determinism
 //!
@@ -37,6 +39,7 @@ mod ratelimit;
 mod routes;
 mod scheduler;
 mod server;
+mod signup;
 mod state;
 mod webhooks;
 mod world;

@@ -108,4 +108,5 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/webhooks/verify", post(verify::verify))
         .route("/sent", get(inspect::sent))
         .route("/state", get(inspect::state))
+        .merge(crate::signup::routes())
 }

@@ -7,6 +7,7 @@
 pub(crate) mod media;
 pub(crate) mod messages;
 pub(crate) mod objects;
+pub(crate) mod signup;
 pub(crate) mod smb_app_data;
 pub(crate) mod templates;
 
@@ -57,6 +58,7 @@ pub(crate) fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), Grap
     let expected = shared.world().cfg.access_token.clone();
     match given {
         Some(token) if token == expected => Ok(()),
+        Some(token) if signup::is_business_token(shared, token) => Ok(()),
         Some(_) => Err(GraphFailure::new(
             190,
             "Invalid OAuth access token - Cannot parse access token",
@@ -94,6 +96,7 @@ pub(crate) async fn object(
     let result = (|| {
         check_version(&version)?;
         authorize(&shared, &headers)?;
+        signup::check_scope(&shared, &headers, &id)?;
         objects::dispatch(&shared, &method, &id, &query)
     })();
     result.unwrap_or_else(IntoResponse::into_response)
@@ -110,7 +113,11 @@ pub(crate) async fn edge(
 ) -> Response {
     let result = async {
         check_version(&version)?;
+        if (method.as_str(), id.as_str(), edge.as_str()) == ("GET", "oauth", "access_token") {
+            return signup::exchange(&shared, &query);
+        }
         authorize(&shared, &headers)?;
+        signup::check_scope(&shared, &headers, &id)?;
         match (method.as_str(), edge.as_str()) {
             ("POST", "messages") => messages::post(&shared, &id, &body),
             ("POST", "smb_app_data") => smb_app_data::post(&shared, &id, &body),
@@ -118,6 +125,7 @@ pub(crate) async fn edge(
             ("POST", "message_templates") => templates::create(&shared, &id, &body),
             ("GET", "phone_numbers") => objects::phone_numbers(&shared, &id),
             ("POST" | "GET", "subscribed_apps") => objects::subscribed_apps(&shared, &id, &method),
+            ("POST", "register") => signup::register(&shared, &id, &body),
             _ => Err(GraphFailure::unknown_object(&format!("{id}/{edge}"))),
         }
     }

@@ -149,12 +149,16 @@ pub(crate) fn phone_numbers(shared: &Shared, waba_id: &str) -> GraphResult {
 
 /// `POST|GET /{waba_id}/subscribed_apps`.
 pub(crate) fn subscribed_apps(shared: &Shared, waba_id: &str, method: &Method) -> GraphResult {
-    let world = shared.world();
+    let mut world = shared.world();
     if !world.wabas.contains_key(waba_id) {
         return Err(GraphFailure::unknown_object(waba_id));
     }
     if method == Method::POST {
+        world.signup.subscribed.insert(waba_id.to_owned());
         return ok(json!({"success": true}));
+    }
+    if !world.signup.subscribed.contains(waba_id) {
+        return ok(json!({"data": []}));
     }
     ok(
         json!({"data": [{"whatsapp_business_api_data": {"id": "sandbox-app", "name": "coexist sandbox"}}]}),

@@ -88,6 +88,8 @@ pub(crate) struct World {
     pub(crate) auto: Option<AutoState>,
     /// `http://ADDR` of the running server, for media URLs.
     pub(crate) public_base_url: String,
+    /// Embedded Signup: windows, codes, business tokens, numbers available for signup.
+    pub(crate) signup: crate::signup::Signups,
 }
 
 impl World {

@@ -35,11 +35,13 @@ impl World {
             outbox: Outbox::default(),
             auto: None,
             public_base_url: String::new(),
+            signup: crate::signup::Signups::new(seed),
             cfg,
         };
         let waba_id = world.create_waba();
         world.create_numbers(&waba_id);
         world.seed_templates(&waba_id);
+        world.seed_signup();
         if world.cfg.seed_phone {
             crate::auto::seed_phones(&mut world);
         }
