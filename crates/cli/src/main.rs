@@ -22,6 +22,8 @@ enum Command {
     Admin(cmd::admin::Args),
     /// Tools for operators debugging their webhooks.
     Webhook(cmd::webhook::Args),
+    /// Benchmarks of the performance budget (run in release): ingest, history, reads.
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -31,5 +33,6 @@ fn main() -> std::process::ExitCode {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Admin(args) => cmd::admin::run(args),
         Command::Webhook(args) => cmd::webhook::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     }
 }

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod admin;
+pub(crate) mod bench;
 pub(crate) mod sandbox;
 pub(crate) mod serve;
 pub(crate) mod webhook;

@@ -1,0 +1,77 @@
+//! `coexist bench <name>`: benchmarks of the performance budget (ARCHITECTURE §8), run in
+//! release (`cargo run --release -p coexist -- bench ingest`). Each repeats its measurement
+//! (`--runs`, default 5), prints a table and the medians, then one JSON summary line.
+//!
+//! - `ingest`: signed live webhooks from 64 connections, durably committed before each 200,
+//!   against a bare HTTP server measured in the same run;
+//! - `history`: a 1,000,000-message history export through the webhook endpoint, with the hub's
+//!   peak memory;
+//! - `reads`: chat and message pages and full-text searches through the REST API with
+//!   1,000,000 messages stored.
+//!
+//! The servers run as child processes of the bench (this binary): their CPU time and memory
+//! are measured apart from the load generator's. See `docs/benchmarks.md`.
+
+mod baseline;
+mod history;
+mod ingest;
+mod load;
+mod payloads;
+mod procs;
+mod reads;
+mod report;
+mod verify;
+
+use std::process::ExitCode;
+
+/// `coexist bench`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: BenchCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum BenchCommand {
+    /// Signed live webhooks into a durable hub vs a bare HTTP server, from N connections.
+    Ingest(ingest::IngestArgs),
+    /// A history export (1M messages by default) through the webhook endpoint.
+    History(history::HistoryArgs),
+    /// Chat pages, message pages and searches through the REST API over 1M messages.
+    Reads(reads::ReadsArgs),
+    /// The bare HTTP server `ingest` measures as its baseline (started by the bench itself).
+    #[command(hide = true)]
+    BaselineServer(baseline::BaselineArgs),
+}
+
+pub(crate) fn run(args: Args) -> ExitCode {
+    let result = match args.command {
+        // The baseline serves like `coexist serve`: a multi-threaded runtime.
+        BenchCommand::BaselineServer(a) => {
+            multi_thread().and_then(|rt| rt.block_on(baseline::serve(a)))
+        }
+        // The load generator runs on one thread, so it can never take more than one core.
+        BenchCommand::Ingest(a) => current_thread().and_then(|rt| rt.block_on(ingest::run(a))),
+        BenchCommand::History(a) => current_thread().and_then(|rt| rt.block_on(history::run(a))),
+        BenchCommand::Reads(a) => current_thread().and_then(|rt| rt.block_on(reads::run(a))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("coexist bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn current_thread() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn multi_thread() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}

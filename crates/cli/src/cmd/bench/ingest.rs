@@ -1,0 +1,219 @@
+//! `coexist bench ingest`: signed live webhooks (one message each, distinct wamids and contacts)
+//! from N concurrent keep-alive connections into a hub on a fresh data directory (durable
+//! SQLite), and the same load into a bare HTTP server that only reads the body and answers 200
+//! (the baseline), in the same run. Afterwards the hub is killed and every acknowledged wamid
+//! must be in its database exactly once.
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use serde_json::json;
+
+use super::load::{self, LoadResult};
+use super::payloads::{self, Signed};
+use super::procs::{self, CpuShare, Server};
+use super::report::{self, Latency, Table, median, percent, thousands};
+use super::verify;
+
+/// Flags of `coexist bench ingest`.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct IngestArgs {
+    /// Webhooks (one message each) measured per run
+    #[arg(long, default_value_t = 100_000)]
+    messages: u64,
+    /// Runs; medians are reported
+    #[arg(long, default_value_t = 5)]
+    runs: u32,
+    /// Concurrent keep-alive connections
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Webhooks sent before measuring (connections open, caches warm); verified too
+    #[arg(long, default_value_t = 2_000)]
+    warmup: u64,
+    /// Seed of the generated traffic
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+/// One side of one run.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+struct Side {
+    messages_per_s: f64,
+    latency: Latency,
+    errors: usize,
+    cpu: CpuShare,
+}
+
+impl Side {
+    fn of(result: &LoadResult, cpu: CpuShare) -> Side {
+        Side {
+            messages_per_s: result.answers.len() as f64 / result.elapsed.as_secs_f64(),
+            latency: Latency::of(&result.sorted_ms()),
+            errors: result.answers.len() - result.ok(),
+            cpu,
+        }
+    }
+}
+
+/// The traffic of every run: warm-up and measured webhooks with their wamids.
+struct Traffic {
+    warm: Arc<Vec<Signed>>,
+    measured: Arc<Vec<Signed>>,
+    wamids: Vec<String>,
+}
+
+fn traffic(args: &IngestArgs) -> Traffic {
+    let warm = payloads::live_messages(0, args.warmup, args.seed);
+    let measured = payloads::live_messages(args.warmup, args.messages, args.seed);
+    let wamids = warm
+        .iter()
+        .chain(&measured)
+        .map(|(w, _)| w.clone())
+        .collect();
+    let strip = |v: Vec<(String, Signed)>| Arc::new(v.into_iter().map(|(_, s)| s).collect());
+    Traffic {
+        warm: strip(warm),
+        measured: strip(measured),
+        wamids,
+    }
+}
+
+pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
+    println!(
+        "coexist bench ingest: {} signed webhooks (1 message each) per run after {} warm-up, \
+         {} connections, {} runs, {} cores",
+        args.messages,
+        args.warmup,
+        args.connections,
+        args.runs,
+        procs::cores()
+    );
+    let traffic = traffic(&args);
+    let table = Table::new(
+        &[
+            "run",
+            "server",
+            "msgs/s",
+            "p50 ms",
+            "p99 ms",
+            "max ms",
+            "errors",
+            "srv CPU",
+            "gen CPU",
+            "other CPU",
+        ],
+        2,
+    );
+    let mut runs = Vec::new();
+    for run in 1..=args.runs {
+        let baseline = measure_baseline(&args, &traffic).await?;
+        print_side(&table, run, "baseline", &baseline);
+        let (hub, rss_mib) = measure_hub(&args, &traffic).await?;
+        print_side(&table, run, "hub", &hub);
+        runs.push((baseline, hub, rss_mib));
+    }
+    summarize(&args, &runs);
+    Ok(())
+}
+
+fn print_side(table: &Table, run: u32, name: &str, side: &Side) {
+    table.row(&[
+        run.to_string(),
+        name.to_owned(),
+        thousands(side.messages_per_s),
+        format!("{:.2}", side.latency.p50_ms),
+        format!("{:.2}", side.latency.p99_ms),
+        format!("{:.1}", side.latency.max_ms),
+        side.errors.to_string(),
+        percent(side.cpu.server),
+        percent(side.cpu.generator),
+        percent(side.cpu.others),
+    ]);
+}
+
+async fn warm_and_measure(
+    server: &Server,
+    traffic: &Traffic,
+    connections: usize,
+) -> anyhow::Result<(LoadResult, LoadResult, CpuShare)> {
+    let url = server.url(hub::http::WEBHOOK_PATH);
+    let warm = load::run(&url, traffic.warm.clone(), connections).await?;
+    let meter = procs::CpuMeter::start(server.pid());
+    let measured = load::run(&url, traffic.measured.clone(), connections).await?;
+    Ok((warm, measured, meter.stop()))
+}
+
+async fn measure_baseline(args: &IngestArgs, traffic: &Traffic) -> anyhow::Result<Side> {
+    let server = procs::start_baseline()?;
+    let (_, measured, cpu) = warm_and_measure(&server, traffic, args.connections).await?;
+    server.kill()?;
+    Ok(Side::of(&measured, cpu))
+}
+
+/// The hub on a fresh data directory; after the load it is killed and its database checked.
+async fn measure_hub(args: &IngestArgs, traffic: &Traffic) -> anyhow::Result<(Side, f64)> {
+    let dir = tempfile::tempdir().context("a temporary data directory")?;
+    let server = procs::start_hub(dir.path())?;
+    let (warm, measured, cpu) = warm_and_measure(&server, traffic, args.connections).await?;
+    let rss_mib = procs::memory_mib(&server.pid().to_string(), "VmHWM:").unwrap_or_default();
+    if measured.ok() == 0 {
+        bail!("the hub answered no webhook with 200:\n{}", server.stderr());
+    }
+    server.kill()?;
+    let acknowledged: Vec<String> = warm
+        .answers
+        .iter()
+        .chain(&measured.answers)
+        .zip(&traffic.wamids)
+        .filter(|(a, _)| a.status == 200)
+        .map(|(_, w)| w.clone())
+        .collect();
+    let (store, org) = verify::open(dir.path()).await?;
+    verify::acknowledged_exactly_once(&store, org, &acknowledged, traffic.wamids.len() as u64)
+        .await
+        .context("verifying the hub's database after the run")?;
+    Ok((Side::of(&measured, cpu), rss_mib))
+}
+
+fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
+    let of = |f: fn(&(Side, Side, f64)) -> f64| median(&runs.iter().map(f).collect::<Vec<_>>());
+    let hub_rate = of(|r| r.1.messages_per_s);
+    let base_rate = of(|r| r.0.messages_per_s);
+    let ratio = of(|r| r.1.messages_per_s / r.0.messages_per_s.max(f64::MIN_POSITIVE));
+    let hub_latency = Latency::median_of(&runs.iter().map(|r| r.1.latency).collect::<Vec<_>>());
+    let base_latency = Latency::median_of(&runs.iter().map(|r| r.0.latency).collect::<Vec<_>>());
+    let cpu = |f: fn(&(Side, Side, f64)) -> f64| of(f);
+    println!(
+        "median of {} runs: hub {} msgs/s (p50 {:.2} ms, p99 {:.2} ms), baseline {} msgs/s; \
+         hub/baseline {}; hub CPU {} of the machine, generator {}; hub peak RSS {:.0} MiB",
+        runs.len(),
+        thousands(hub_rate),
+        hub_latency.p50_ms,
+        hub_latency.p99_ms,
+        thousands(base_rate),
+        percent(ratio),
+        percent(cpu(|r| r.1.cpu.server)),
+        percent(cpu(|r| r.1.cpu.generator)),
+        of(|r| r.2),
+    );
+    println!(
+        "verified: every acknowledged wamid stored exactly once, in every run (checked after SIGKILL)"
+    );
+    report::print_json(
+        "ingest",
+        &json!({
+            "runs": runs.len(),
+            "messages": args.messages,
+            "connections": args.connections,
+            "cores": procs::cores(),
+            "hub": {"messages_per_s": hub_rate, "latency": hub_latency,
+                    "cpu_share": cpu(|r| r.1.cpu.server), "generator_cpu_share": cpu(|r| r.1.cpu.generator),
+                    "peak_rss_mib": of(|r| r.2)},
+            "baseline": {"messages_per_s": base_rate, "latency": base_latency,
+                         "cpu_share": cpu(|r| r.0.cpu.server), "generator_cpu_share": cpu(|r| r.0.cpu.generator)},
+            "ratio_hub_to_baseline": ratio,
+            "verified": true,
+            "per_run": runs.iter().map(|(b, h, rss)| json!({"baseline": b, "hub": h, "hub_peak_rss_mib": rss})).collect::<Vec<_>>(),
+        }),
+    );
+}
