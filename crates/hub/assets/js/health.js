@@ -39,7 +39,7 @@ export function banners(n) {
     const d = health.disconnection;
     const why = d ? d.explanation : (health.warnings || [])[0] || '';
     out.push({ cls: 'danger', iconName: 'plug', title: `${label} is disconnected from WhatsApp.`,
-      detail: `${why}${d && d.at ? ` (since ${ago(ms(d.at))}${d.reason ? `, reason ${d.reason}` : ''})` : ''} Messages cannot be sent until it is connected again.` });
+      detail: `${why}${d && d.reason ? ` (Meta’s reason: ${d.reason}.)` : ''} Messages cannot be sent until it is connected again.` });
   }
   if (activity && activity.level !== 'ok') {
     const critical = activity.level === 'critical';

@@ -116,6 +116,8 @@ export function renderRow(chat) {
     h('span', { class: 'row-main' },
       h('span', { class: 'row-top' },
         h('span', { class: 'row-name', text: name }),
+        assignee ? h('span', { class: 'assignee-chip', title: `Assigned to ${assignee.name}` }, avatar(assignee.name, `u${assignee.id}`, 'xs'),
+          h('span', { class: 'visually-hidden', text: `Assigned to ${assignee.name}` })) : null,
         h('time', { class: 'row-time', datetime: chat.last_message_at || '', text: listTime(ms(chat.last_message_at)) })),
       preview(chat),
       h('span', { class: 'row-meta' },
@@ -124,7 +126,6 @@ export function renderRow(chat) {
         labelChips(chat),
         number ? h('span', { class: 'chip', title: `To ${phone(number.display_phone_number)}`, text: `…${String(number.display_phone_number || number.phone_number_id).slice(-4)}` }) : null,
         h('span', { class: 'grow' }),
-        assignee ? h('span', { class: 'chip assignee-chip', title: `Assigned to ${assignee.name}` }, avatar(assignee.name, `u${assignee.id}`, 'xs'), assignee.name.split(' ')[0]) : null,
         unread ? h('span', { class: 'unread-badge' }, String(chat.unread_count), h('span', { class: 'visually-hidden', text: ' unread' })) : null)));
   link.addEventListener('click', (e) => {
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;

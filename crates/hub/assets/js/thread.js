@@ -209,7 +209,7 @@ function highlightMentions(body) {
     const user = state.users.find((u) => u.email.toLowerCase() === token || u.name.toLowerCase().split(' ')[0] === token
       || u.name.toLowerCase().replace(/\s+/g, '') === token);
     if (!user) continue;
-    parts.push(body.slice(last, match.index), h('span', { class: 'mention', text: match[0] }));
+    parts.push(body.slice(last, match.index), h('span', { class: 'mention', title: match[0], text: `@${user.name}` }));
     last = match.index + match[0].length;
   }
   parts.push(body.slice(last));

@@ -25,6 +25,7 @@ use super::view::{
     Banner, LocalTime, NumberChip, RowContext, RowView, banners, hue, initials, number_chip,
     number_label,
 };
+use crate::auth::Actor;
 use crate::http::{ApiError, AppState};
 
 /// Rows in the first paint; the list loads more as the agent scrolls.
@@ -257,11 +258,11 @@ fn safe_next(next: Option<&str>) -> String {
 pub(crate) async fn login(
     State(state): State<AppState>,
     Extension(assets): Extension<Arc<Assets>>,
-    headers: HeaderMap,
+    actor: Result<Actor, ApiError>,
     Query(query): Query<LoginQuery>,
 ) -> Response {
     let next = safe_next(query.next.as_deref());
-    if let Ok(Some(_)) = viewer(&state, &headers).await {
+    if let Ok(Some(_)) = viewer(&state, actor).await {
         return Redirect::to(&next).into_response();
     }
     let error = match query.error.as_deref() {
@@ -285,17 +286,25 @@ pub(crate) async fn login(
 pub(crate) async fn inbox(
     State(state): State<AppState>,
     Extension(assets): Extension<Arc<Assets>>,
+    actor: Result<Actor, ApiError>,
     headers: HeaderMap,
     uri: Uri,
     Query(query): Query<InboxQuery>,
 ) -> Response {
-    inbox_page(state, assets, headers, uri, query, None).await
+    let request = PageRequest {
+        actor,
+        headers,
+        uri,
+        query,
+    };
+    inbox_page(state, assets, request, None).await
 }
 
 /// `GET /chats/{id}`: the inbox with that chat open.
 pub(crate) async fn inbox_chat(
     State(state): State<AppState>,
     Extension(assets): Extension<Arc<Assets>>,
+    actor: Result<Actor, ApiError>,
     headers: HeaderMap,
     uri: Uri,
     Path(id): Path<String>,
@@ -304,21 +313,34 @@ pub(crate) async fn inbox_chat(
     let Ok(chat) = id.parse::<ChatId>() else {
         return (StatusCode::NOT_FOUND, "no such chat").into_response();
     };
-    inbox_page(state, assets, headers, uri, query, Some(chat)).await
+    let request = PageRequest {
+        actor,
+        headers,
+        uri,
+        query,
+    };
+    inbox_page(state, assets, request, Some(chat)).await
+}
+
+/// What an inbox page request brings.
+struct PageRequest {
+    actor: Result<Actor, ApiError>,
+    headers: HeaderMap,
+    uri: Uri,
+    query: InboxQuery,
 }
 
 async fn inbox_page(
     state: AppState,
     assets: Arc<Assets>,
-    headers: HeaderMap,
-    uri: Uri,
-    query: InboxQuery,
+    request: PageRequest,
     open: Option<ChatId>,
 ) -> Response {
-    let viewer = match viewer(&state, &headers).await {
+    let viewer = match viewer(&state, request.actor).await {
         Ok(Some(viewer)) => viewer,
         Ok(None) => {
-            let here = uri
+            let here = request
+                .uri
                 .path_and_query()
                 .map_or("/".to_owned(), |p| p.as_str().to_owned());
             return Redirect::to(&format!("/login?next={}", encode_component(&here)))
@@ -328,9 +350,9 @@ async fn inbox_page(
     };
     let clock = LocalTime {
         now: state.clock.now(),
-        offset: timezone(&headers),
+        offset: timezone(&request.headers),
     };
-    let filter = PageFilter::from_query(&query);
+    let filter = PageFilter::from_query(&request.query);
     match render_inbox(&state, &assets, &viewer, &filter, open, clock).await {
         Ok(body) => (page_headers(&assets), body).into_response(),
         Err(e) => e.into_response(),
@@ -389,9 +411,15 @@ pub(crate) async fn render_inbox(
     // Labels only fill a filter menu: a failure there must not take the inbox down.
     let labels = labels.unwrap_or_default();
     let healths: Vec<Health> = numbers.iter().map(|n| health_of(n, clock.now)).collect();
-    let number_labels: Vec<(String, String)> = numbers
+    let number_labels: Vec<(String, String, String)> = numbers
         .iter()
-        .map(|n| (n.id.to_string(), number_label(n)))
+        .map(|n| {
+            let digits = n
+                .display_phone_number
+                .clone()
+                .unwrap_or_else(|| n.phone_number_id.clone());
+            (n.id.to_string(), digits, number_label(n))
+        })
         .collect();
     let query = filter.query(filter.view);
     let open_id = open.map(|c| c.to_string());
@@ -443,7 +471,7 @@ pub(crate) async fn render_inbox(
         views: view_tabs(filter),
         number_options: number_labels
             .iter()
-            .map(|(id, label)| SelectOption {
+            .map(|(id, _, label)| SelectOption {
                 selected: filter.number_id.map(|n| n.to_string()).as_ref() == Some(id),
                 value: id.clone(),
                 label: label.clone(),

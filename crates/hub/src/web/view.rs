@@ -283,7 +283,6 @@ pub(crate) struct StatusChip {
 /// The assignee of a row.
 pub(crate) struct AssigneeView {
     pub(crate) name: String,
-    pub(crate) first: String,
     pub(crate) initials: String,
     pub(crate) hue: u32,
 }
@@ -304,7 +303,8 @@ pub(crate) struct RowView {
     pub(crate) status: Option<StatusChip>,
     pub(crate) labels: Vec<String>,
     pub(crate) more_labels: usize,
-    pub(crate) number: Option<String>,
+    /// `(…0001, To +1 555 010 0001)` when the organization has several numbers.
+    pub(crate) number: Option<(String, String)>,
     pub(crate) assignee: Option<AssigneeView>,
 }
 
@@ -337,8 +337,8 @@ pub(crate) struct RowContext<'a> {
     pub(crate) clock: LocalTime,
     pub(crate) active: Option<&'a str>,
     pub(crate) query: &'a str,
-    /// Numbers by id with their label, when the organization has more than one.
-    pub(crate) numbers: &'a [(String, String)],
+    /// Numbers when the organization has more than one: (id, digits or phone number id, label).
+    pub(crate) numbers: &'a [(String, String, String)],
 }
 
 impl RowView {
@@ -369,10 +369,19 @@ impl RowView {
             number: ctx
                 .numbers
                 .iter()
-                .find(|(nid, _)| *nid == chat.number_id.to_string())
-                .map(|(_, label)| label.clone()),
+                .find(|(nid, _, _)| *nid == chat.number_id.to_string())
+                .map(|(_, digits, label)| {
+                    let last4: String = digits
+                        .chars()
+                        .rev()
+                        .take(4)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect();
+                    (format!("…{last4}"), format!("To {label}"))
+                }),
             assignee: chat.assignee.as_ref().map(|a| AssigneeView {
-                first: a.name.split(' ').next().unwrap_or_default().to_owned(),
                 initials: initials(&a.name),
                 hue: hue(&format!("u{}", a.id)),
                 name: a.name.clone(),
@@ -435,12 +444,13 @@ pub(crate) fn banners(n: &NumberRecord, health: &Health) -> Vec<Banner> {
     let label = number_label(n);
     let mut out = Vec::new();
     if matches!(health.lifecycle, "disconnected" | "offboarded") {
-        let why = health
-            .disconnection
-            .as_ref()
-            .map(|d| d.explanation.to_owned())
-            .or_else(|| health.warnings.first().cloned())
-            .unwrap_or_default();
+        let why = match &health.disconnection {
+            Some(d) => match &d.reason {
+                Some(reason) => format!("{} (Meta’s reason: {reason}.)", d.explanation),
+                None => d.explanation.to_owned(),
+            },
+            None => health.warnings.first().cloned().unwrap_or_default(),
+        };
         out.push(Banner {
             class: "danger",
             role: "alert",
