@@ -39,6 +39,8 @@ enum BenchCommand {
     History(history::HistoryArgs),
     /// Chat pages, message pages and searches through the REST API over 1M messages.
     Reads(reads::ReadsArgs),
+    /// Outbox throughput and governor accuracy at 1,000 msg/s against an in-process sandbox.
+    Outbox(super::bench_outbox::OutboxArgs),
     /// The bare HTTP server `ingest` measures as its baseline (started by the bench itself).
     #[command(hide = true)]
     BaselineServer(baseline::BaselineArgs),
@@ -54,6 +56,10 @@ pub(crate) fn run(args: Args) -> ExitCode {
         BenchCommand::Ingest(a) => current_thread().and_then(|rt| rt.block_on(ingest::run(a))),
         BenchCommand::History(a) => current_thread().and_then(|rt| rt.block_on(history::run(a))),
         BenchCommand::Reads(a) => current_thread().and_then(|rt| rt.block_on(reads::run(a))),
+        // Sandbox, hub and worker in one process: a multi-threaded runtime, as in production.
+        BenchCommand::Outbox(a) => {
+            multi_thread().and_then(|rt| rt.block_on(super::bench_outbox::run(a)))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

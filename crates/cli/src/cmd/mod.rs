@@ -2,6 +2,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod bench;
+pub(crate) mod bench_outbox;
 pub(crate) mod sandbox;
 pub(crate) mod serve;
 pub(crate) mod webhook;
