@@ -19,31 +19,25 @@ async fn costs(rig: &Rig, query: &str) -> Value {
     rig.get_json(&format!("/api/v1/costs?{query}")).await
 }
 
-#[tokio::test]
-async fn delivered_templates_are_priced_and_free_messages_counted_by_reason() {
-    let rig = rig().await;
+/// Inside the window: a free-form reply and a utility template (free), a marketing template
+/// (billable); outside: a marketing template that fails before delivery (not charged); and one
+/// message from the phone app (free).
+async fn send_a_mix(rig: &Rig) {
     rig.sync_templates().await;
     let chat = rig.customer_says(CUSTOMER, "hi").await;
-    // Inside the window: a free-form reply and a utility template are free; marketing is not.
     rig.send(chat, text("hello!"), StatusCode::ACCEPTED).await;
-    rig.send(
-        chat,
-        template("order_update", &["Ana", "A-1", "shipped"]),
-        StatusCode::ACCEPTED,
-    )
-    .await;
+    let utility = template("order_update", &["Ana", "A-1", "shipped"]);
+    rig.send(chat, utility, StatusCode::ACCEPTED).await;
     rig.send(
         chat,
         template("spring_sale", &["Ana", "20%"]),
         StatusCode::ACCEPTED,
     )
     .await;
-    // A marketing template to a number that never gets it delivered is not charged.
     let mut undelivered = template("spring_sale", &["Bo", "20%"]);
     undelivered["number_id"] = json!(rig.coex.1.to_string());
     undelivered["to"] = json!("4915112345678");
     rig.post("/api/v1/messages", &undelivered, None).await;
-    // The owner answers from the phone: free.
     let typed = json!({"type": "text", "text": {"body": "from the phone"}});
     assert!(
         rig.sandbox
@@ -52,28 +46,20 @@ async fn delivered_templates_are_priced_and_free_messages_counted_by_reason() {
             .is_ok()
     );
     rig.run_outbox().await;
-    let undelivered_wamid = rig
-        .sent()
-        .await
-        .iter()
-        .find(|s| s["to"] == "4915112345678")
-        .unwrap()["wamid"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    // Only the first three get `delivered`: force the fourth to fail before its timer.
+    let sent = rig.sent().await;
+    let wamid = sent.iter().find(|s| s["to"] == "4915112345678").unwrap()["wamid"].clone();
+    // Fail the fourth before its `delivered` timer; the others are delivered.
     let failed = json!({"status": "failed", "error_code": 131026});
-    let r = rig
-        .sandbox
-        .control(
-            "POST",
-            &format!("/messages/{undelivered_wamid}/status"),
-            Some(failed),
-        )
-        .await;
+    let path = format!("/messages/{}/status", wamid.as_str().unwrap());
+    let r = rig.sandbox.control("POST", &path, Some(failed)).await;
     assert!(r.is_ok(), "{:?}", r.body);
     rig.advance_ms(2_000).await;
+}
 
+#[tokio::test]
+async fn delivered_templates_are_priced_and_free_messages_counted_by_reason() {
+    let rig = rig().await;
+    send_a_mix(&rig).await;
     let report = costs(&rig, "group_by=category").await;
     assert_eq!(report["currency"], "USD");
     assert_eq!(report["rates"]["sample"], true);
