@@ -11,6 +11,8 @@
 //! `COEXIST_ACCESS_TOKEN`, `COEXIST_ORG_NAME`, and one number to register at start:
 //! `COEXIST_PHONE_NUMBER_ID`, `COEXIST_DISPLAY_PHONE_NUMBER`, `COEXIST_WABA_ID`,
 //! `COEXIST_NUMBER_MODE`. The file may list several numbers as `[[numbers]]` tables.
+//! Onboarding: `COEXIST_META_APP_ID`, `COEXIST_META_CONFIG_ID`, `COEXIST_SECRET_KEY`,
+//! `COEXIST_SECRET_KEY_PREVIOUS`, `COEXIST_ALERT_WEBHOOK_URL`, `COEXIST_ALERT_WEBHOOK_SECRET`.
 
 mod layer;
 mod sending;
@@ -26,6 +28,8 @@ use serde::{Deserialize, Deserializer};
 
 pub use layer::{ConfigLayer, Layer, LayerOrigin};
 pub use sending::{DEFAULT_GRAPH_VERSION, SendingConfig};
+
+pub use crate::onboarding::OnboardingConfig;
 
 /// Where the hub listens when nothing says otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -126,6 +130,8 @@ pub struct Config {
     pub numbers: Vec<NumberConfig>,
     /// The outbox, governors, templates, media and costs (`[sending]` in the file).
     pub sending: SendingConfig,
+    /// Onboarding: the Meta app and signup configuration, the sealing key, reminder alerts.
+    pub onboarding: OnboardingConfig,
 }
 
 /// A configuration value that could not be used.
@@ -179,6 +185,7 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_ORG_NAME.to_owned()),
             numbers: layer::merge_numbers(layers)?,
             sending: sending_of(layers)?,
+            onboarding: onboarding_of(layers)?,
         })
     }
 
@@ -196,6 +203,7 @@ impl Config {
             org_name: DEFAULT_ORG_NAME.to_owned(),
             numbers: Vec::new(),
             sending: SendingConfig::default(),
+            onboarding: OnboardingConfig::default(),
         }
     }
 
@@ -220,6 +228,25 @@ fn sending_of(layers: &[Layer]) -> Result<SendingConfig, ConfigError> {
         message,
     })?;
     Ok(sending.clone())
+}
+
+/// Onboarding's keys, each from the highest layer that sets it; the alert URL validated.
+fn onboarding_of(layers: &[Layer]) -> Result<OnboardingConfig, ConfigError> {
+    let text = |get: fn(&ConfigLayer) -> Option<&String>| {
+        value(layers, |l| get(l).cloned()).filter(|v| !v.trim().is_empty())
+    };
+    let alert_webhook_url = match pick(layers, |l| l.alert_webhook_url.as_ref()) {
+        Some((url, origin)) => Some(parse_base_url(url, &origin.key("alert_webhook_url"))?),
+        None => None,
+    };
+    Ok(OnboardingConfig {
+        meta_app_id: text(|l| l.meta_app_id.as_ref()),
+        meta_config_id: text(|l| l.meta_config_id.as_ref()),
+        secret_key: secret(layers, |l| l.secret_key.as_ref()),
+        secret_key_previous: secret(layers, |l| l.secret_key_previous.as_ref()),
+        alert_webhook_url,
+        alert_webhook_secret: secret(layers, |l| l.alert_webhook_secret.as_ref()),
+    })
 }
 
 /// The first layer that sets a value, with that layer.

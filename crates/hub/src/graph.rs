@@ -7,6 +7,7 @@
 //! (Meta may have acted on it).
 
 mod media;
+mod onboarding;
 mod templates;
 
 use std::time::Duration;

@@ -55,6 +55,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// The sending side: the outbox, templates, media, costs, read receipts.
     pub sending: Arc<crate::outbox::Sending>,
+    /// Onboarding: signup, the guarded syncs, reminders, the audit trail.
+    pub onboarding: Arc<crate::onboarding::Onboarding>,
     /// Sign-in and session settings.
     pub auth: Arc<AuthSettings>,
 }

@@ -16,6 +16,9 @@
 //! - [`inbox`]: creating users, and announcing inbox changes to live streams.
 //! - [`webhook`]: the inbound pipeline without HTTP: verify the signature, parse, normalize.
 //! - [`http`]: the router: `/webhooks/whatsapp`, `/healthz` and the REST API under `/api/v1`.
+//! - [`onboarding`]: connecting numbers through Embedded Signup, the eligibility preflight,
+//!   the guarded once-only syncs ([`onboarding::request_sync`]), phone-app reminders, the audit
+//!   trail.
 //! - [`outbox`]: sending under Meta's rules (checks, the durable outbox and its workers, read
 //!   receipts, templates); [`graph`]: the Graph API client; [`media`]: media download, storage
 //!   and upload checks; [`costs`]: the cost report.
@@ -29,6 +32,7 @@ pub mod graph;
 pub mod http;
 pub mod inbox;
 pub mod media;
+pub mod onboarding;
 pub mod outbox;
 pub mod startup;
 pub mod web;

@@ -19,6 +19,7 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::doorbell::{Doorbell, WatchDoorbell};
 use crate::http::{self, AppState, WEBHOOK_PATH};
+use crate::onboarding::Onboarding;
 use crate::outbox::Sending;
 use crate::webhook::{MissingAppSecret, WebhookSettings};
 
@@ -83,6 +84,9 @@ pub enum StartupError {
     /// The store failed during setup.
     #[error("store failed during startup: {0}")]
     Store(#[from] StoreError),
+    /// Onboarding could not be set up (the sealing key, the country list, the alert webhook).
+    #[error(transparent)]
+    Onboarding(#[from] crate::onboarding::SetupError),
     /// The sending side could not be set up.
     #[error(transparent)]
     Sending(#[from] crate::outbox::SendingError),
@@ -113,6 +117,7 @@ pub struct App {
     webhook_url: String,
     shutdown: ShutdownHandle,
     sending: Arc<Sending>,
+    onboarding: Arc<Onboarding>,
 }
 
 impl App {
@@ -147,6 +152,12 @@ impl App {
         };
         let (tx, rx) = watch::channel(false);
         let sending = Sending::build(&config, store.clone(), deps.clock.clone(), doorbell.clone())?;
+        let onboarding = Onboarding::build(
+            &config,
+            store.clone(),
+            deps.clock.clone(),
+            sending.graph.clone(),
+        )?;
         let state = AppState {
             store: store.clone(),
             clock: deps.clock,
@@ -155,6 +166,7 @@ impl App {
             webhook: Arc::new(webhook),
             shutdown: rx,
             sending: sending.clone(),
+            onboarding: onboarding.clone(),
             auth: Arc::new(AuthSettings::from_config(&config)),
         };
         let base = config
@@ -171,6 +183,7 @@ impl App {
             webhook_url: format!("{base}{WEBHOOK_PATH}"),
             shutdown: ShutdownHandle { tx: Arc::new(tx) },
             sending,
+            onboarding,
         })
     }
 
@@ -205,6 +218,12 @@ impl App {
         self.sending.clone()
     }
 
+    /// Onboarding (signup, the guarded syncs, reminders); `coexist demo` requests the syncs
+    /// through [`crate::onboarding::request_sync`] with it.
+    pub fn onboarding(&self) -> Arc<Onboarding> {
+        self.onboarding.clone()
+    }
+
     /// A handle that stops the server.
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         self.shutdown.clone()
@@ -214,6 +233,8 @@ impl App {
     pub async fn run_until_stopped(self) -> io::Result<()> {
         self.sending
             .spawn_workers(self.org, self.shutdown.tx.subscribe());
+        self.onboarding
+            .spawn_reminders(self.org, self.shutdown.tx.subscribe());
         let mut stop = self.shutdown.tx.subscribe();
         let stopped = async move {
             // An error means every sender is gone, which also means stop.

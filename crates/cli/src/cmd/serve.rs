@@ -63,6 +63,15 @@ pub(crate) struct Settings {
     /// That number's mode: coexistence or cloud_api [env: COEXIST_NUMBER_MODE] [default: coexistence]
     #[arg(long, value_name = "MODE")]
     number_mode: Option<String>,
+    /// Meta app id, for Embedded Signup and the code exchange [env: COEXIST_META_APP_ID]
+    #[arg(long, value_name = "ID")]
+    meta_app_id: Option<String>,
+    /// Embedded Signup configuration id [env: COEXIST_META_CONFIG_ID]
+    #[arg(long, value_name = "ID")]
+    meta_config_id: Option<String>,
+    /// Where phone-app reminders are POSTed as signed JSON [env: COEXIST_ALERT_WEBHOOK_URL]
+    #[arg(long, value_name = "URL")]
+    alert_webhook_url: Option<String>,
 }
 
 impl Settings {
@@ -92,6 +101,13 @@ impl Settings {
             number_mode: self.number_mode,
             numbers: Vec::new(),
             sending: None,
+            meta_app_id: self.meta_app_id,
+            meta_config_id: self.meta_config_id,
+            // Secrets come from the environment or the file, not the command line.
+            secret_key: None,
+            secret_key_previous: None,
+            alert_webhook_url: self.alert_webhook_url,
+            alert_webhook_secret: None,
         }
     }
 }

@@ -45,6 +45,7 @@ pub enum Check {
     /// A Facebook page is linked to the WhatsApp Business account.
     FacebookPage,
     /// Cloud API only: the number is not in use on any WhatsApp app.
+    #[serde(rename = "not_on_whatsapp")]
     NotOnWhatsApp,
     /// Cloud API only: the number can receive the verification code (SMS or call).
     CanReceiveCode,
@@ -548,6 +549,16 @@ mod tests {
             None,
         );
         assert!(r.eligible, "{:?}", r.checks);
+    }
+
+    #[test]
+    fn checks_are_named_the_same_on_the_wire_and_in_forms() {
+        for mode in [NumberMode::Coexistence, NumberMode::CloudApi] {
+            for check in Check::for_mode(mode) {
+                let wire = serde_json::to_value(check).unwrap();
+                assert_eq!(wire, check.as_str(), "{check:?}");
+            }
+        }
     }
 
     #[test]

@@ -43,6 +43,24 @@ pub struct ConfigLayer {
     /// `[sending]`: the outbox, governors, templates, media and costs.
     #[serde(default)]
     pub sending: Option<SendingConfig>,
+    /// `meta_app_id`: the Meta app (Embedded Signup, code exchange).
+    #[serde(default)]
+    pub meta_app_id: Option<String>,
+    /// `meta_config_id`: the Embedded Signup configuration.
+    #[serde(default)]
+    pub meta_config_id: Option<String>,
+    /// `secret_key`: seals business tokens at rest (32 bytes, base64 or hex).
+    #[serde(default)]
+    pub secret_key: Option<Secret>,
+    /// `secret_key_previous`: still opens tokens sealed before a key rotation.
+    #[serde(default)]
+    pub secret_key_previous: Option<Secret>,
+    /// `alert_webhook_url`: where phone-app reminders are POSTed.
+    #[serde(default)]
+    pub alert_webhook_url: Option<String>,
+    /// `alert_webhook_secret`: signs them (HMAC-SHA256).
+    #[serde(default)]
+    pub alert_webhook_secret: Option<Secret>,
 }
 
 /// Where a layer came from, to name a bad value's key in errors.
@@ -111,6 +129,12 @@ impl Layer {
             number_mode: get("number_mode"),
             numbers: Vec::new(),
             sending: None,
+            meta_app_id: get("meta_app_id"),
+            meta_config_id: get("meta_config_id"),
+            secret_key: get("secret_key").map(Secret::new),
+            secret_key_previous: get("secret_key_previous").map(Secret::new),
+            alert_webhook_url: get("alert_webhook_url"),
+            alert_webhook_secret: get("alert_webhook_secret").map(Secret::new),
         };
         Layer {
             origin: LayerOrigin::Env,

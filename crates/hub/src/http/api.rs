@@ -14,6 +14,7 @@ mod messages;
 mod notes;
 mod notifications;
 mod numbers;
+mod onboarding;
 pub mod openapi;
 mod openapi_schemas;
 mod params;
@@ -37,6 +38,7 @@ pub const PREFIX: &str = "/api/v1";
 pub(crate) fn routes() -> Routes {
     Routes::new()
         .merge(numbers::routes())
+        .merge(onboarding::routes())
         .merge(contacts::routes())
         .merge(chats::routes())
         .merge(messages::routes())

@@ -8,6 +8,7 @@ mod helpers;
 mod inbox;
 mod ingest;
 mod limits;
+mod onboarding;
 mod notes;
 mod openapi;
 mod pagination;

@@ -4,6 +4,7 @@
 //! schemas list every field the API actually returns.
 
 mod inbox;
+mod onboarding;
 mod sending;
 
 use axum::Json;
@@ -68,6 +69,7 @@ fn paths() -> Value {
         inbox::chat_operations(),
         inbox::note_operations(),
         inbox::contact_operations(),
+        onboarding::operations(),
     ];
     for (path, method, op) in all.into_iter().flatten() {
         let entry = paths
