@@ -86,6 +86,11 @@ impl Browser {
         }
     }
 
+    /// Makes the viewport `width`×`height` CSS pixels.
+    pub async fn resize(&self, width: u32, height: u32) -> Result<()> {
+        fit_viewport(&self.client, width, height).await
+    }
+
     /// Opens `url`.
     pub async fn goto(&self, url: &str) -> Result<()> {
         self.client
@@ -253,7 +258,14 @@ async fn connect(url: &str, profile: &Path, width: u32, height: u32) -> Result<C
         .connect(url)
         .await
         .context("starting a Chromium session")?;
-    // --window-size sets the outer window; make the viewport itself the asked size.
+    fit_viewport(&client, width, height).await?;
+    Ok(client)
+}
+
+/// `--window-size` and `set_window_size` set the outer window; this makes the viewport itself
+/// `width`×`height`.
+async fn fit_viewport(client: &Client, width: u32, height: u32) -> Result<()> {
+    client.set_window_size(width, height).await?;
     let inner: Value = client
         .execute("return [window.innerWidth, window.innerHeight];", vec![])
         .await?;
@@ -270,5 +282,5 @@ async fn connect(url: &str, profile: &Path, width: u32, height: u32) -> Result<C
         let h = u32::try_from(u64::from(height) + dh).unwrap_or(height);
         client.set_window_size(w, h).await?;
     }
-    Ok(client)
+    Ok(())
 }

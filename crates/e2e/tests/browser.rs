@@ -217,9 +217,17 @@ async fn outside_the_window_the_composer_offers_templates_and_sends_one() {
         b.screenshot("template-picker").await?;
         b.click("#template-send").await?;
         b.wait_text(".msg.out.agent", "SKBUP2-4CPIG9").await?;
-        let sent = s.sandbox.sent().await;
-        let template = find_template_send(&sent).context("Meta received no template")?;
+        // The outbox hands it to Meta on its own schedule: wait for Meta to have it.
+        let deadline = tokio::time::Instant::now() + e2e::PATIENCE;
+        let template = loop {
+            if let Some(t) = find_template_send(&s.sandbox.sent().await) {
+                break t;
+            }
+            ensure!(tokio::time::Instant::now() < deadline, "Meta received no template");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
         ensure!(template["template"]["name"] == "order_update", "{template}");
+        bubble_status(&b, "SKBUP2-4CPIG9", "sent").await?;
         Ok(())
     })
     .await;

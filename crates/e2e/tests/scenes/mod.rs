@@ -282,7 +282,39 @@ async fn bob_answers(s: &Stack, b: &Browser) -> Result<()> {
     .await?;
     b.keys(&char::from(Key::Enter).to_string()).await?;
     b.wait_text(".note .text", "21 cm pot").await?;
-    Ok(())
+    maria_quotes_bob(s, b).await
+}
+
+/// Maria answers Bob's first reply, quoting it. Meta's clock runs behind the hub's here (the
+/// scene started it in the past), so it is first moved just past the hub's now: the answer
+/// then comes after everything Bob did.
+async fn maria_quotes_bob(s: &Stack, b: &Browser) -> Result<()> {
+    use coexist_core::time::Clock;
+    let id = chat_id(s, MARIA).await?;
+    let page = s
+        .api(
+            "GET",
+            &format!("/api/v1/chats/{id}/messages?limit=50"),
+            None,
+        )
+        .await?;
+    let bobs = page["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["origin"] == "api" && m["type"] == "text")
+        .and_then(|m| m["wamid"].as_str())
+        .context("Bob's reply has a wamid")?
+        .to_owned();
+    let behind_ms = hub::clock::SystemClock.now().millis() - i64::try_from(s.sandbox.now_ms())?;
+    s.advance(u64::try_from(behind_ms.max(0) / 1_000)? + 20)
+        .await;
+    let display = s.sandbox.numbers()[0].display_phone_number.clone();
+    let reply = json!({"type": "text", "text": {"body": "Thanks! How often should I water it in winter?"},
+        "context": {"from": display, "id": bobs}});
+    s.customer_sends(MARIA, "Maria G.", reply).await?;
+    b.wait_text(".msg.customer .quote", "Yellow lower leaves")
+        .await
 }
 
 /// Draws the photo in a second tab, so the inbox tab keeps its state.
@@ -337,12 +369,16 @@ pub(crate) async fn showcase(ctx: &Ctx) -> Result<()> {
         vec![],
     )
     .await?;
+    // Tall enough for the whole conversation: imported history, the customer (an edited and a
+    // deleted message, a quoted reply), the phone app, Bob with ticks, a photo and a note.
+    b.resize(1440, 1640).await?;
     b.js(
         "const t = document.getElementById('thread'); t.scrollTop = t.scrollHeight; return true;",
         vec![],
     )
     .await?;
     b.screenshot("chat").await?;
+    b.resize(1440, 900).await?;
     blur(&b).await?;
     b.keys("i").await?;
     crate::open_row(&b, "Tom's Garden Supplies").await?;

@@ -6,6 +6,9 @@ import { selectRelative, setFilter } from './list.js';
 import { emit } from './state.js';
 import { isTyping } from './util.js';
 
+/** On a phone-sized screen the list and the chat are separate views; Escape goes back. */
+const PHONE = window.matchMedia('(max-width: 760px)');
+
 export const SHORTCUTS = [
   ['j', 'Next chat'],
   ['k', 'Previous chat'],
@@ -18,7 +21,7 @@ export const SHORTCUTS = [
   ['i', 'Contact details'],
   ['/', 'Search messages (in the composer: canned responses)'],
   ['1 2 3', 'Mine · Unassigned · All'],
-  ['Esc', 'Leave the composer, close a menu, back to the list'],
+  ['Esc', 'Leave the composer, close a menu (on a phone: back to the list)'],
   ['?', 'This help'],
 ];
 
@@ -55,9 +58,11 @@ export function initKeys() {
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === 'Escape') {
+      // An open dialog or menu takes Escape for itself.
+      if (document.querySelector('dialog[open], .menu')) return;
       if (isTyping(document.activeElement)) {
         document.activeElement.blur();
-      } else if (document.body.dataset.view === 'chat') {
+      } else if (document.body.dataset.view === 'chat' && PHONE.matches) {
         emit('nav:list');
       }
       return;

@@ -284,11 +284,22 @@ export function tickCountdowns() {
   }
 }
 
+/** While search results show, live list changes wait (the list is re-rendered on clearing). */
+let searching = false;
+
+function clearSearch() {
+  searching = false;
+  const input = document.getElementById('search');
+  if (input) input.value = '';
+  renderList();
+}
+
 async function search(q) {
   const results = await get(withQuery('/api/v1/messages', { q, limit: 30 }));
+  searching = true;
   clear(listEl);
   listEl.append(h('li', { class: 'list-more' }, `Messages matching “${q}”`,
-    h('button', { class: 'btn ghost small', type: 'button', onclick: () => { document.getElementById('search').value = ''; renderList(); } }, 'Clear')));
+    h('button', { class: 'btn ghost small', type: 'button', onclick: clearSearch }, 'Clear')));
   if (!results.data.length) listEl.append(h('li', { class: 'empty', text: 'No messages match.' }));
   for (const m of results.data) {
     const chat = getChat(m.chat_id);
@@ -310,13 +321,19 @@ async function search(q) {
 export function initList({ onOpen }) {
   listEl = document.getElementById('chat-list');
   openChat = onOpen;
-  on('list:reset', renderList);
-  on('list:append', () => {
+  const unlessSearching = (fn) => (arg) => {
+    if (!searching) fn(arg);
+  };
+  on('list:reset', () => {
+    searching = false;
+    renderList();
+  });
+  on('list:append', unlessSearching(() => {
     for (const id of state.order) if (!rowEl(id)) listEl.append(renderRow(getChat(id)));
     appendSentinel();
-  });
-  on('list:upsert', onUpsert);
-  on('list:remove', (id) => rowEl(id)?.remove());
+  }));
+  on('list:upsert', unlessSearching(onUpsert));
+  on('list:remove', unlessSearching((id) => rowEl(id)?.remove()));
   for (const a of document.querySelectorAll('.views a')) {
     a.addEventListener('click', (e) => {
       e.preventDefault();
@@ -332,7 +349,10 @@ export function initList({ onOpen }) {
     e.preventDefault();
     const q = document.getElementById('search').value.trim();
     if (q) search(q).catch((err) => emit('toast', { text: err.message, error: true }));
-    else renderList();
+    else clearSearch();
+  });
+  document.getElementById('search')?.addEventListener('input', (e) => {
+    if (searching && !e.target.value) clearSearch();
   });
   setInterval(tickCountdowns, 30000);
 }
