@@ -265,7 +265,50 @@ async fn a_second_agent_sees_the_assignment_change_live() {
         // Bob did nothing: the stream told his page.
         bob.wait_text(".chat-head [data-action=assign]", "Alan Turing")
             .await?;
-        bob.wait_text(".chat-row .assignee-chip", "Alan").await?;
+        bob.wait_js(
+            "Alan's avatar on the row",
+            "return [...document.querySelectorAll('.chat-row .assignee-chip')].some((el) => el.title === 'Assigned to Alan Turing');",
+            vec![],
+        )
+        .await?;
+        // A note that mentions Alan reaches his bell.
+        bob.click(".composer-tabs .note-tab").await?;
+        bob.type_into("#composer-input", "@alan@example.com the customer wants a refund for order 4211").await?;
+        bob.keys(&char::from(fantoccini::key::Key::Enter).to_string()).await?;
+        alan.wait_text(".note .text", "refund for order 4211").await?;
+        alan.wait_text("#notif-count", "1").await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_reorder_live_and_scrolling_up_loads_older_messages() {
+    run("scroll_and_reorder", StackOptions::default(), async |ctx| {
+        let s = &ctx.stack;
+        for i in 1..=70 {
+            s.customer_says(ADA, "Grace Hopper", &format!("Message {i} of 70")).await?;
+        }
+        // Meta's clock stands still in explicit mode; move it so the messages differ in time.
+        s.advance(2).await;
+        s.customer_says("16505550999", "Alan Kay", "Hello from another customer").await?;
+        let b = agent(ctx, "bob@example.com", "Bob Baker").await?;
+        let top_is = "return document.querySelector('.chat-row .row-name').textContent === arguments[0];";
+        let on_top = b.js(top_is, vec![json!("Alan Kay")]).await?;
+        ensure!(on_top == true, "the newest chat is not on top");
+        s.advance(2).await;
+        s.customer_says(ADA, "Grace Hopper", "Message 71, the newest").await?;
+        b.wait_js("Grace's row to move to the top", top_is, vec![json!("Grace Hopper")])
+            .await?;
+        open_row(&b, "Grace Hopper").await?;
+        b.wait_text(".msg.customer .text", "Message 71, the newest").await?;
+        let oldest = "return [...document.querySelectorAll('.msg .text')].some((el) => el.textContent === 'Message 1 of 70');";
+        ensure!(b.js(oldest, vec![]).await? == false, "the first page already holds the oldest message");
+        // Scroll up until the start of the conversation is loaded.
+        let scroll_up = format!("document.getElementById('thread').scrollTop = 0; {oldest}");
+        b.wait_js("the oldest message after scrolling up", &scroll_up, vec![])
+            .await?;
+        b.wait_text(".thread-top", "Start of the conversation").await?;
         Ok(())
     })
     .await;

@@ -35,8 +35,10 @@ macro_rules! embed {
 
 /// Every file under `crates/hub/assets`. A test checks none is missing from this list.
 const FILES: &[Embedded] = embed!(
+    "css/admin.css",
     "css/app.css",
     "img/icon.svg",
+    "js/admin.js",
     "js/api.js",
     "js/app.js",
     "js/chat.js",

@@ -9,6 +9,7 @@
 //!
 //! Everything else the page does goes through the REST API and the live stream.
 
+mod admin;
 mod assets;
 mod icons;
 mod pages;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/chats/{id}", get(pages::inbox_chat))
         .route("/login", get(pages::login))
         .route("/assets/{*path}", get(assets::serve))
+        .merge(admin::router())
         .layer(CompressionLayer::new())
         .layer(Extension(assets::Assets::embedded()))
 }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::clock::ManualClock;
-use crate::config::Config;
+use crate::config::{Config, NumberConfig};
 use crate::{App, Deps, ShutdownHandle};
 
 /// 2026-03-02T09:00:00Z.
@@ -36,8 +36,13 @@ impl Drop for Hub {
 }
 
 async fn hub() -> Hub {
+    hub_with(|_| {}).await
+}
+
+async fn hub_with(configure: impl FnOnce(&mut Config)) -> Hub {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::for_testing(dir.path());
+    let mut config = Config::for_testing(dir.path());
+    configure(&mut config);
     let clock = Arc::new(ManualClock::new(NOW));
     let app = App::build(config, Deps::with_clock(clock)).await.unwrap();
     let hub = Hub {
@@ -262,4 +267,30 @@ async fn assets_are_served_hashed_for_a_year_and_plain_with_revalidation() {
         hub.get("/assets/js/nope.js", None).await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+#[tokio::test]
+async fn a_phone_app_unopened_for_12_days_raises_an_urgent_banner_and_marks_the_number() {
+    let hub = hub_with(|config| {
+        config.numbers = vec![NumberConfig {
+            phone_number_id: PNID.to_owned(),
+            display_phone_number: Some("15550783881".to_owned()),
+            waba_id: None,
+            mode: coexist_core::number::NumberMode::Coexistence,
+            onboarded_at: Some(NOW.plus_ms(-12 * 24 * HOUR_MS)),
+        }];
+    })
+    .await;
+    let cookie = hub.sign_in("bob@example.com", "Bob Agent").await;
+    let html = hub.get("/", Some(&cookie)).await.text().await.unwrap();
+    assert!(
+        html.contains(r#"<div class="banner critical" role="alert">"#),
+        "{html}"
+    );
+    assert!(
+        html.contains("The WhatsApp Business App on +1 555 078 3881 was last opened 12 days ago."),
+        "{html}"
+    );
+    assert!(html.contains("2 days left"), "{html}");
+    assert!(html.contains(r#"class="number-chip at_risk""#), "{html}");
 }
