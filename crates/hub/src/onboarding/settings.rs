@@ -92,6 +92,26 @@ impl SignupMode {
         }
     }
 
+    /// What the admin page needs to open the window: Meta's JS SDK parameters, the sandbox
+    /// window's URL, or why there is none.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        const FEATURE: &str = "whatsapp_business_app_onboarding";
+        match self {
+            SignupMode::Meta { app_id, config_id } => json!({
+                "mode": "meta", "app_id": app_id, "config_id": config_id,
+                "sdk_url": "https://connect.facebook.net/en_US/sdk.js", "coexistence_feature": FEATURE}),
+            SignupMode::Sandbox {
+                window_url,
+                app_id,
+                config_id,
+            } => json!({
+                "mode": "sandbox", "window_url": window_url, "app_id": app_id,
+                "config_id": config_id, "coexistence_feature": FEATURE}),
+            SignupMode::Unavailable { why } => json!({"mode": "unavailable", "why": why}),
+        }
+    }
+
     /// `meta`, `sandbox` or `unavailable`.
     pub fn kind(&self) -> &'static str {
         match self {

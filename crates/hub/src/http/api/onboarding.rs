@@ -23,8 +23,7 @@ use super::{List, not_found};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::http::{ApiError, AppState, Auth, Routes};
 use crate::onboarding::{
-    FinishRequest, OnboardingError, SignupMode, StartRequest, SyncError, SyncOutcome, audit_actor,
-    request_sync,
+    FinishRequest, OnboardingError, StartRequest, SyncError, SyncOutcome, audit_actor, request_sync,
 };
 
 pub(super) fn routes() -> Routes {
@@ -112,29 +111,11 @@ impl From<OnboardingRecord> for OnboardingView {
     }
 }
 
-/// The signup window for the page: Meta's (JS SDK), the sandbox's, or none.
-pub(crate) fn signup_json(mode: &SignupMode) -> Value {
-    match mode {
-        SignupMode::Meta { app_id, config_id } => json!({
-            "mode": "meta", "app_id": app_id, "config_id": config_id,
-            "sdk_url": "https://connect.facebook.net/en_US/sdk.js",
-            "coexistence_feature": "whatsapp_business_app_onboarding"}),
-        SignupMode::Sandbox {
-            window_url,
-            app_id,
-            config_id,
-        } => json!({
-            "mode": "sandbox", "window_url": window_url, "app_id": app_id, "config_id": config_id,
-            "coexistence_feature": "whatsapp_business_app_onboarding"}),
-        SignupMode::Unavailable { why } => json!({"mode": "unavailable", "why": why}),
-    }
-}
-
 async fn signup_config(auth: Auth, State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     admin_only(&auth)?;
     let o = &state.onboarding;
     Ok(Json(json!({
-        "signup": signup_json(&o.signup),
+        "signup": o.signup.to_json(),
         "countries": {"source": o.countries.source, "checked_on": o.countries.checked_on,
                       "note": o.countries.note, "unsupported": o.countries.unsupported.iter()
                           .map(|r| json!({"name": r.name, "calling_codes": r.calling_codes})).collect::<Vec<_>>()},
@@ -188,7 +169,7 @@ async fn start(
     {
         Ok((record, report)) => {
             let body = json!({"onboarding": OnboardingView::from(record), "preflight": report,
-                              "signup": signup_json(&state.onboarding.signup)});
+                              "signup": state.onboarding.signup.to_json()});
             (StatusCode::CREATED, Json(body)).into_response()
         }
         Err(e) => onboarding_error(e),
