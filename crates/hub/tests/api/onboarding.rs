@@ -556,3 +556,103 @@ async fn the_owner_is_reminded_at_10_and_12_days_once_each_whatever_restarts() {
         "{listed:?}"
     );
 }
+
+#[tokio::test]
+async fn disconnection_and_reconnection_show_on_the_number_with_the_reason() {
+    let (app, sb) = hub_and_sandbox().await;
+    let number = onboard_coexistence(&app, &sb, "15550109001").await;
+    let status = app
+        .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
+        .await;
+    let pnid = status["number"]["phone_number_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let removed = json!({"reason": "PRIMARY_INACTIVITY", "initiated_by": "SYSTEM"});
+    assert!(
+        sb.control(
+            "POST",
+            &format!("/numbers/{pnid}/disconnect"),
+            Some(removed)
+        )
+        .await
+        .is_ok()
+    );
+    let gone = app
+        .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
+        .await;
+    assert_eq!(
+        gone["lifecycle"]["state"], "disconnected",
+        "{}",
+        gone["lifecycle"]
+    );
+    let detail = gone["lifecycle"]["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("PRIMARY_INACTIVITY") && detail.contains("14 days"),
+        "{detail}"
+    );
+    assert_eq!(
+        gone["syncs"][0]["can_request"], false,
+        "a disconnected number is not synced"
+    );
+    assert!(
+        sb.control("POST", &format!("/numbers/{pnid}/reconnect"), None)
+            .await
+            .is_ok()
+    );
+    let back = app
+        .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
+        .await;
+    assert_eq!(
+        back["lifecycle"]["title"], "Live (reconnected)",
+        "{}",
+        back["lifecycle"]
+    );
+}
+
+#[tokio::test]
+async fn against_real_meta_the_page_is_told_to_use_metas_sdk() {
+    let app = spawn_app_with(
+        |c| {
+            c.graph_base_url = "https://graph.facebook.com".to_owned();
+            c.onboarding.meta_app_id = Some("1234567890".to_owned());
+            c.onboarding.meta_config_id = Some("987654321".to_owned());
+        },
+        |d| d,
+    )
+    .await;
+    let config = app.get_json("/api/v1/onboarding/config").await;
+    let signup = &config["signup"];
+    assert_eq!(
+        (signup["mode"].clone(), signup["app_id"].clone()),
+        (json!("meta"), json!("1234567890"))
+    );
+    assert_eq!(
+        signup["sdk_url"],
+        "https://connect.facebook.net/en_US/sdk.js"
+    );
+    assert_eq!(
+        signup["coexistence_feature"],
+        "whatsapp_business_app_onboarding"
+    );
+    let unconfigured = spawn_app_with(
+        |c| c.graph_base_url = "https://graph.facebook.com".to_owned(),
+        |d| d,
+    )
+    .await;
+    let (status, refused) = call(
+        &unconfigured,
+        "POST",
+        "/api/v1/onboardings",
+        Some(eligible("coexistence", "15550109001")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--meta-app-id"),
+        "{refused}"
+    );
+}
