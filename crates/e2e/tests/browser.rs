@@ -55,6 +55,7 @@ async fn a_wrong_password_is_refused_and_the_right_one_signs_in() {
         b.click("#login-form button[type=submit]").await?;
         b.wait_text("#login-error", "Wrong email or password.")
             .await?;
+        b.screenshot("login-refused").await?;
         let path = b.js("return location.pathname;", vec![]).await?;
         ensure!(
             path == "/login",
@@ -355,6 +356,7 @@ async fn on_a_phone_sized_screen_the_list_and_the_chat_are_separate_views() {
         let visible = "return [getComputedStyle(document.querySelector('.sidebar')).display !== 'none', getComputedStyle(document.querySelector('#chat')).display !== 'none'];";
         let both = b.js(visible, vec![]).await?;
         ensure!(both == json!([true, false]), "the list alone should show: {both}");
+        b.screenshot("phone-list").await?;
         open_row(&b, "Grace Hopper").await?;
         b.wait_js("the chat alone", "return getComputedStyle(document.querySelector('.sidebar')).display === 'none' && getComputedStyle(document.querySelector('#chat')).display !== 'none';", vec![]).await?;
         b.wait_text(".msg.customer .text", "Hello from my phone!").await?;

@@ -139,8 +139,16 @@ function rowEl(id) {
   return listEl.querySelector(`li[data-chat-id="${CSS.escape(String(id))}"]`);
 }
 
+/** The tab title counts unread customer messages in the loaded chats. */
+function updateTitle() {
+  let unread = 0;
+  for (const chat of state.chats.values()) unread += chat.unread_count || 0;
+  document.title = `${unread ? `(${unread}) ` : ''}Inbox · coexist`;
+}
+
 /** Renders every row of the current view. */
 export function renderList() {
+  updateTitle();
   clear(listEl);
   if (state.order.length === 0) {
     listEl.append(h('li', { class: 'empty' }, 'No chats in this view.'));
@@ -237,6 +245,7 @@ export const refreshFirstPage = coalesce(async () => {
 function onUpsert({ id, moved, isNew }) {
   const chat = getChat(id);
   if (!chat) return;
+  updateTitle();
   listEl.querySelector('.empty')?.remove();
   const row = renderRow(chat);
   const old = rowEl(id);
