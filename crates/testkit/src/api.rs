@@ -73,6 +73,25 @@ impl TestApp {
         page["data"].as_array().cloned().unwrap_or_default()
     }
 
+    /// Sends a message into a chat through the REST API (`POST /api/v1/chats/{id}/messages`),
+    /// with an `Idempotency-Key`; `body` is in Meta's message shape
+    /// (`{"type": "text", "text": {"body": "hi"}}`). Run the outbox to hand it to Meta.
+    pub async fn send_message(
+        &self,
+        chat_id: &str,
+        body: &Value,
+        idempotency_key: &str,
+    ) -> Response {
+        self.client
+            .post(self.url(&format!("/api/v1/chats/{chat_id}/messages")))
+            .bearer_auth(&self.token)
+            .header("Idempotency-Key", idempotency_key)
+            .json(body)
+            .send()
+            .await
+            .expect("the hub answers the send")
+    }
+
     /// POSTs `body` to the hub's webhook endpoint, signed with the app secret, as Meta does.
     pub async fn post_webhook(&self, body: Vec<u8>) -> Response {
         let signature = meta::signature::sign(APP_SECRET.as_bytes(), &body);

@@ -12,6 +12,7 @@ use coexist_core::time::Timestamp;
 use hub::auth::{ROLE_ADMIN, create_api_token};
 use hub::clock::ManualClock;
 use hub::config::{Config, NumberConfig, Secret};
+use hub::outbox::Sending;
 use hub::{App, Deps, ShutdownHandle};
 use sandbox::{NumberMode, Sandbox, SandboxConfig, SandboxHandle};
 use tempfile::TempDir;
@@ -64,6 +65,7 @@ struct RunningHub {
     addr: SocketAddr,
     org: OrgId,
     store: Arc<dyn Store>,
+    sending: Arc<Sending>,
     shutdown: ShutdownHandle,
     server: JoinHandle<std::io::Result<()>>,
 }
@@ -137,6 +139,9 @@ fn hub_config(handle: &SandboxHandle, data_dir: &TempDir) -> Config {
     config.verify_token = Some(Secret::new(VERIFY_TOKEN));
     config.access_token = Some(Secret::new(ACCESS_TOKEN));
     config.graph_base_url = handle.base_url();
+    // Tests drive the outbox and media workers one step at a time
+    // (`TestApp::run_outbox_until_idle`); `SpawnOptions::hub` can turn them back on.
+    config.sending.workers = false;
     config.numbers = handle
         .numbers()
         .iter()
@@ -161,12 +166,13 @@ fn webhook_url(addr: SocketAddr) -> String {
 async fn start_hub(config: &Config, clock: &Arc<ManualClock>) -> anyhow::Result<RunningHub> {
     let app = App::build(config.clone(), Deps::with_clock(clock.clone())).await?;
     let (addr, org, store) = (app.addr(), app.org(), app.store());
-    let shutdown = app.shutdown_handle();
+    let (shutdown, sending) = (app.shutdown_handle(), app.sending());
     let server = tokio::spawn(app.run_until_stopped());
     Ok(RunningHub {
         addr,
         org,
         store,
+        sending,
         shutdown,
         server,
     })
@@ -192,6 +198,23 @@ impl TestApp {
     /// The hub's store (to read what the REST API does not show, or to check it directly).
     pub fn store(&self) -> Arc<dyn Store> {
         self.running().store.clone()
+    }
+
+    /// The hub's sending side (outbox, media worker, templates).
+    pub fn sending(&self) -> Arc<Sending> {
+        self.running().sending.clone()
+    }
+
+    /// Runs the outbox worker until it has nothing to do now, then delivers the webhooks the
+    /// sandbox owes (statuses of what was sent).
+    pub async fn run_outbox_until_idle(&self) {
+        let sending = self.sending();
+        sending
+            .outbox
+            .run_until_idle()
+            .await
+            .expect("the outbox worker runs");
+        self.sandbox.flush().await;
     }
 
     /// The hub's data directory (survives restarts).

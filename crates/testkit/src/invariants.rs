@@ -249,9 +249,7 @@ impl Ledger {
             let origin = serde_json::from_value(m["origin"].clone())
                 .map_err(|e| format!("{wamid}: origin {}: {e}", m["origin"]))?;
             self.check_message(&Some(wamid.clone()), status, origin)?;
-            if origin != Origin::Api {
-                self.check_convergence(wamid, status)?;
-            }
+            self.check_convergence(wamid, status, origin)?;
         }
         Ok(())
     }
@@ -281,9 +279,15 @@ impl Ledger {
         &self,
         wamid: &str,
         status: Option<DeliveryStatus>,
+        origin: Origin,
     ) -> Result<(), Violation> {
         let low = self.acked_status.get(wamid).copied();
-        let high = self.wire_status.get(wamid).copied();
+        // The hub moves its own sends to `accepted` (or `failed`) from Meta's answer, before any
+        // webhook: for those only the lower bound holds.
+        let high = match origin {
+            Origin::Api => Some(DeliveryStatus::Played),
+            _ => self.wire_status.get(wamid).copied(),
+        };
         let ok = match (status, low, high) {
             (None, None, _) => true,
             (None, Some(_), _) => false,
@@ -348,31 +352,21 @@ mod tests {
         join(&mut ledger.acked_status, "w", DeliveryStatus::Delivered);
         join(&mut ledger.wire_status, "w", DeliveryStatus::Delivered);
         join(&mut ledger.wire_status, "w", DeliveryStatus::Read);
+        let check = |s| ledger.check_convergence("w", s, Origin::BusinessApp);
+        assert!(check(Some(DeliveryStatus::Delivered)).is_ok());
+        assert!(check(Some(DeliveryStatus::Read)).is_ok());
         assert!(
-            ledger
-                .check_convergence("w", Some(DeliveryStatus::Delivered))
-                .is_ok()
-        );
-        assert!(
-            ledger
-                .check_convergence("w", Some(DeliveryStatus::Read))
-                .is_ok()
-        );
-        assert!(
-            ledger
-                .check_convergence("w", Some(DeliveryStatus::Sent))
-                .is_err(),
+            check(Some(DeliveryStatus::Sent)).is_err(),
             "below the acknowledged"
         );
         assert!(
-            ledger
-                .check_convergence("w", Some(DeliveryStatus::Played))
-                .is_err(),
+            check(Some(DeliveryStatus::Played)).is_err(),
             "above anything sent"
         );
-        assert!(
-            ledger.check_convergence("w", None).is_err(),
-            "acknowledged statuses were lost"
-        );
+        assert!(check(None).is_err(), "acknowledged statuses were lost");
+        // The hub's own sends: only the lower bound (it sets `accepted` itself).
+        let api = |s| ledger.check_convergence("w", s, Origin::Api);
+        assert!(api(Some(DeliveryStatus::Played)).is_ok());
+        assert!(api(Some(DeliveryStatus::Accepted)).is_err());
     }
 }

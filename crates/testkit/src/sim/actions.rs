@@ -33,13 +33,14 @@ enum Action {
     PhoneEditOrRevoke,
     AddressBook,
     ApiSend,
+    AgentSend,
     ForcedStatus,
     DirectStatuses,
     NewFaults,
     AccountEvent,
 }
 
-const WEIGHTS: [(Action, u32); 17] = [
+const WEIGHTS: [(Action, u32); 18] = [
     (Action::CustomerText, 30),
     (Action::Burst, 6),
     (Action::CustomerReply, 6),
@@ -52,7 +53,8 @@ const WEIGHTS: [(Action, u32); 17] = [
     (Action::PhoneEcho, 14),
     (Action::PhoneEditOrRevoke, 4),
     (Action::AddressBook, 4),
-    (Action::ApiSend, 8),
+    (Action::ApiSend, 3),
+    (Action::AgentSend, 8),
     (Action::ForcedStatus, 3),
     (Action::DirectStatuses, 5),
     (Action::NewFaults, 3),
@@ -98,6 +100,7 @@ impl World {
             Action::PhoneEditOrRevoke => self.phone_amend().await,
             Action::AddressBook => self.address_book().await,
             Action::ApiSend => self.api_send().await,
+            Action::AgentSend => self.agent_send().await,
             Action::ForcedStatus => self.forced_status().await,
             Action::DirectStatuses => self.direct_statuses().await,
             Action::NewFaults => self.new_faults().await,
@@ -272,7 +275,89 @@ impl World {
         self.outcome(&format!("address book: {what} {wa_id}"), result);
     }
 
-    /// A send through the Graph API, as the hub's outbox will make it: its statuses follow.
+    /// An agent answers through the hub's REST API; the outbox hands it to Meta and its
+    /// statuses come back. Now and then the client repeats an `Idempotency-Key`: the hub must
+    /// answer with the same message (and send it once).
+    async fn agent_send(&mut self) {
+        let chats = self.app.chats().await;
+        // Mostly chats whose customer service window is open; sometimes any (Meta's rules
+        // refuse free-form text outside it, and the hub must say so before Meta does).
+        let open: Vec<Value> = chats
+            .iter()
+            .filter(|c| c["service_window"]["state"] == "open" || self.rng.random_bool(0.1))
+            .cloned()
+            .collect();
+        if open.is_empty() {
+            return;
+        }
+        let chat = pick(&mut self.rng, &open).clone();
+        let chat_id = chat["id"].as_str().unwrap_or_default().to_owned();
+        let reused = self
+            .idempotency
+            .iter()
+            .filter(|(_, (chat, _))| *chat == chat_id)
+            .map(|(key, _)| key.clone())
+            .next_back()
+            .filter(|_| self.rng.random_bool(0.25));
+        let key = reused
+            .clone()
+            .unwrap_or_else(|| format!("sim-{}-{}", self.step, self.idempotency.len()));
+        let body = json!({"type": "text", "text": {"body": "Thanks for waiting, an agent here."}});
+        let response = self.app.send_message(&chat_id, &body, &key).await;
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            self.stats.refused += 1;
+            self.note(format!(
+                "an agent sends into chat {chat_id}: refused ({status} {answer})"
+            ));
+            return;
+        }
+        let id = answer["id"].as_str().unwrap_or_default().to_owned();
+        match self.idempotency.get(&key) {
+            Some((_, first)) if *first != id => {
+                self.violation = Some(format!(
+                    "Idempotency-Key {key} gave message {first}, then {id}"
+                ));
+            }
+            _ => {
+                self.idempotency
+                    .insert(key.clone(), (chat_id.clone(), id.clone()));
+            }
+        }
+        self.app.run_outbox_until_idle().await;
+        let message = self.app.get_json(&format!("/api/v1/messages/{id}")).await;
+        let again = if reused.is_some() {
+            " (same key again)"
+        } else {
+            ""
+        };
+        self.note(format!(
+            "an agent sends message {id} into chat {chat_id}{again}: {}",
+            message["status"]
+        ));
+        let wa_id = chat["contact"]["wa_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if let (Some(wamid), Some(number)) =
+            (message["wamid"].as_str(), self.phone_number_id(&chat).await)
+        {
+            self.remember(Author::Api, &number, &wa_id, wamid.to_owned(), true);
+        }
+    }
+
+    /// Meta's phone number id of a chat's number.
+    async fn phone_number_id(&self, chat: &Value) -> Option<String> {
+        let number = self
+            .app
+            .get_json(&format!("/api/v1/numbers/{}", chat["number_id"].as_str()?))
+            .await;
+        number["phone_number_id"].as_str().map(str::to_owned)
+    }
+
+    /// A send through the Graph API straight from the test (no hub): its statuses reach the
+    /// hub for a message it does not have, which must not create one.
     async fn api_send(&mut self) {
         let (wa_id, number) = self.someone();
         let sent = self

@@ -1,7 +1,7 @@
 //! The simulation's own state: the app under test, the ledger, the seeded RNG, and what the
 //! simulated people remember (their recent messages) so later actions can refer to them.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -66,6 +66,10 @@ pub(super) struct World {
     pub(super) messages: Vec<Remembered>,
     pub(super) coex_connected: bool,
     pub(super) stats: SimStats,
+    /// Idempotency keys used by agents: key → (chat, message).
+    pub(super) idempotency: BTreeMap<String, (String, String)>,
+    /// A broken invariant found by an action itself (reported at the next check).
+    pub(super) violation: Option<Violation>,
     trace: VecDeque<String>,
     /// `COEXIST_SIM_VERBOSE=1` prints every action as it happens.
     verbose: bool,
@@ -93,6 +97,8 @@ impl World {
             messages: Vec::new(),
             coex_connected: false,
             stats: SimStats::default(),
+            idempotency: BTreeMap::new(),
+            violation: None,
             trace: VecDeque::new(),
             verbose: std::env::var("COEXIST_SIM_VERBOSE").is_ok_and(|v| v == "1"),
         }
@@ -130,6 +136,7 @@ impl World {
         let calm = Faults::default();
         self.app.sandbox.faults(&calm).await.expect("faults off");
         for _ in 0..12 {
+            self.app.run_outbox_until_idle().await;
             self.app.sandbox.advance(4 * 3_600).await;
         }
         self.check_all().await?;
@@ -154,6 +161,9 @@ impl World {
     }
 
     pub(super) async fn check(&mut self) -> Result<(), SimFailure> {
+        if let Some(v) = self.violation.take() {
+            return Err(self.failure(v));
+        }
         let checked = self.ledger.check_step(&self.app).await;
         checked.map_err(|v| self.failure(v))
     }

@@ -62,8 +62,7 @@ impl Server {
 /// `coexist serve` on `data_dir`, port 0, durable SQLite as in production (WAL,
 /// `synchronous=FULL`), one coexistence number registered, production's default log level.
 pub(crate) fn start_hub(data_dir: &Path) -> anyhow::Result<Server> {
-    let exe = std::env::current_exe().context("finding the coexist binary")?;
-    let mut command = Command::new(exe);
+    let mut command = Command::new(exe()?);
     command.arg("serve");
     for (key, _) in std::env::vars() {
         if key.starts_with("COEXIST_") {
@@ -86,10 +85,23 @@ pub(crate) fn start_hub(data_dir: &Path) -> anyhow::Result<Server> {
 
 /// The baseline: a bare HTTP server that reads the body and answers 200.
 pub(crate) fn start_baseline() -> anyhow::Result<Server> {
-    let exe = std::env::current_exe().context("finding the coexist binary")?;
-    let mut command = Command::new(exe);
+    let mut command = Command::new(exe()?);
     command.args(["bench", "baseline-server", "--listen", "127.0.0.1:0"]);
     spawn(command, "the baseline server")
+}
+
+/// This binary, which the servers run as. A rebuild during a long bench replaces the file (the
+/// kernel then names it "... (deleted)"): say so instead of failing obscurely.
+fn exe() -> anyhow::Result<std::path::PathBuf> {
+    let exe = std::env::current_exe().context("finding the coexist binary")?;
+    if !exe.exists() {
+        bail!(
+            "the coexist binary {} was replaced or removed while the bench ran (a rebuild?); \
+             copy the binary elsewhere and run the copy",
+            exe.display()
+        );
+    }
+    Ok(exe)
 }
 
 fn spawn(mut command: Command, what: &str) -> anyhow::Result<Server> {
