@@ -12,6 +12,8 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once at start and consumed at once: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run a simulator of Meta's side (Graph API, webhooks, customers, the phone app).
@@ -22,6 +24,8 @@ enum Command {
     Admin(cmd::admin::Args),
     /// Tools for operators debugging their webhooks.
     Webhook(cmd::webhook::Args),
+    /// The hub and a simulated Meta (customers, the owner's phone) in one process: try coexist.
+    Demo(cmd::demo::Args),
     /// Benchmarks of the performance budget (run in release): ingest, history, reads.
     Bench(cmd::bench::Args),
 }
@@ -34,5 +38,6 @@ fn main() -> std::process::ExitCode {
         Command::Admin(args) => cmd::admin::run(args),
         Command::Webhook(args) => cmd::webhook::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
     }
 }
