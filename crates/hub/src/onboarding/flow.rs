@@ -122,9 +122,9 @@ fn audit(by: AuditActor, action: &str, detail: Value, meta: Option<Value>) -> Ne
     }
 }
 
-/// A display number (`+1 555-010-9001`) as digits.
-fn digits_of(display: &str) -> String {
-    display.chars().filter(char::is_ascii_digit).collect()
+/// Whether Meta's display number (`+1 555-010-9001`) is `digits`.
+pub(super) fn same_number(display: &str, digits: &str) -> bool {
+    phone_digits(display).is_some_and(|d| d == digits)
 }
 
 impl Onboarding {
@@ -484,7 +484,7 @@ impl Onboarding {
         let matching = list.data.iter().find(|n| {
             n.display_phone_number
                 .as_ref()
-                .is_some_and(|d| digits_of(d.as_str()) == record.phone)
+                .is_some_and(|d| same_number(d.as_str(), &record.phone))
         });
         match (matching, count) {
             (Some(n), _) => Ok(n.clone()),
@@ -582,8 +582,3 @@ impl Onboarding {
 /// The outcome of one step: the onboarding after it, a failure to record on it, or an error
 /// of the request itself.
 type Step = Result<OnboardingRecord, Result<StepFailure, OnboardingError>>;
-
-/// The phone number as digits, for comparisons (re-exported for the API).
-pub fn normalize_phone(input: &str) -> Option<String> {
-    phone_digits(input)
-}

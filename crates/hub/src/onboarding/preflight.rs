@@ -13,6 +13,7 @@ use coexist_core::onboarding::{
 use meta::graph::phone_numbers::PlatformType;
 
 use super::Onboarding;
+use super::flow::same_number;
 
 impl Onboarding {
     /// Runs the preflight for onboarding `phone` in `mode`. Failures to ask Meta only mean
@@ -57,13 +58,9 @@ impl Onboarding {
             match self.graph.phone_numbers(waba).await {
                 Ok(list) => {
                     let found = list.data.into_iter().find(|n| {
-                        n.display_phone_number.as_ref().is_some_and(|d| {
-                            d.as_str()
-                                .chars()
-                                .filter(char::is_ascii_digit)
-                                .collect::<String>()
-                                == digits
-                        })
+                        n.display_phone_number
+                            .as_ref()
+                            .is_some_and(|d| same_number(d.as_str(), digits))
                     });
                     if let Some(n) = found {
                         return Some(KnownNumber {

@@ -66,7 +66,7 @@ impl From<StoreError> for SyncError {
 }
 
 /// The request of `kind` recorded for the number's current onboarding, if any.
-fn current(
+pub(super) fn current(
     requests: &[SyncRequestRecord],
     number: &NumberRecord,
     kind: SyncKind,

@@ -14,7 +14,7 @@ use coexist_core::time::Timestamp;
 use serde::Serialize;
 
 use super::Onboarding;
-use super::sync::shown;
+use super::sync::{current, shown};
 
 /// One sync kind's status.
 #[derive(Debug, Clone, Serialize)]
@@ -193,12 +193,8 @@ impl Onboarding {
         let syncs = kinds
             .iter()
             .map(|kind| {
-                let request = number.onboarded_at.and_then(|at| {
-                    requests
-                        .iter()
-                        .find(|r| r.kind == *kind && r.onboarded_at == at)
-                });
-                sync_view(&number, *kind, request, now)
+                let request = current(&requests, &number, *kind);
+                sync_view(&number, *kind, request.as_ref(), now)
             })
             .collect();
         Ok(NumberView {
