@@ -12,7 +12,10 @@
 //!   temporary data directory (a real SQLite store), its Graph API URL pointing at the sandbox
 //!   and the sandbox's webhook URL pointing at it, with the sandbox's numbers registered;
 //! - a [`hub::clock::ManualClock`] kept in step with the sandbox clock (the driver moves both);
-//! - an admin **API token** and a `reqwest` client.
+//! - an admin **API token** and a `reqwest` client;
+//! - the hub's background workers **off** (`sending.workers = false`): tests run the outbox one
+//!   step at a time with [`TestApp::run_outbox_until_idle`] (or reach the media worker through
+//!   [`TestApp::sending`]); `SpawnOptions::hub(|c| c.sending.workers = true)` turns them on.
 //!
 //! ```ignore
 //! let mut app = testkit::spawn_app().await;
@@ -20,6 +23,8 @@
 //! app.sandbox.phone().echo("16505550101", "typed on the phone").await?;
 //! app.sandbox.advance(60).await;                                        // both clocks, due webhooks
 //! assert_eq!(app.messages_with_wamid(&wamid).await.len(), 1);          // REST API helpers
+//! app.send_message(&chat_id, &json!({"type": "text", "text": {"body": "hi"}}), "key-1").await;
+//! app.run_outbox_until_idle().await;                                     // Graph send, statuses back
 //! app.restart_hub().await;                                              // same data directory
 //! ```
 //!
@@ -50,7 +55,8 @@
 //! [`Ledger`] reads the sandbox's delivery log and checks the hub against it: no acknowledged
 //! message lost, each stored exactly once, no phantoms, statuses never moving backwards and
 //! converging to what was acknowledged. [`sim`] runs seeded simulated days of coexistence
-//! traffic with faults and restarts, checking the ledger after every step
+//! traffic (customers, the phone app, agents sending through the hub's API and outbox, the
+//! history import) with faults and restarts, checking the ledger after every step
 //! (`tests/sim.rs`; `COEXIST_SIM_SEED=<seed>` replays one seed, `COEXIST_SIM_SEEDS=N` runs more).
 
 mod api;

@@ -14,7 +14,8 @@
 //!    order and spread over the first steps, interleaved with live traffic.
 //! 3. Days of steps: customers write (texts, images, replies, reactions, edits, revokes, read
 //!    receipts, new profile names), the phone echoes (and edits and revokes), the address book
-//!    changes, API sends progress through their statuses (some forced out of order), the owner
+//!    changes, agents answer through the hub's REST API and outbox (sometimes repeating an
+//!    `Idempotency-Key`), sends progress through their statuses (some forced out of order), the owner
 //!    disconnects and reconnects, faults change, and the hub restarts now and then with
 //!    traffic arriving while it is down.
 //! 4. A drain: faults off, two days pass, every delivery settles; then everything that went out
