@@ -481,3 +481,29 @@ async fn number_page(
     };
     Ok(html(assets, page.render(), false))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::csp;
+    use crate::web::assets::Assets;
+
+    #[test]
+    fn only_pages_opening_metas_signup_allow_metas_sdk() {
+        let assets = Assets::embedded();
+        let strict = csp(&assets, false);
+        assert!(!strict.contains("facebook"), "{strict}");
+        let meta = csp(&assets, true);
+        assert!(
+            meta.contains("script-src 'self' https://connect.facebook.net"),
+            "{meta}"
+        );
+        assert!(
+            meta.contains("frame-src https://www.facebook.com"),
+            "{meta}"
+        );
+        assert!(
+            meta.contains("frame-ancestors 'none'"),
+            "the rest is kept: {meta}"
+        );
+    }
+}
