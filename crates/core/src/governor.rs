@@ -59,6 +59,16 @@ impl Throughput {
         self.starts.push_back(now.0);
     }
 
+    /// Moves a start recorded at `admitted_at` to `started_at`, when the send actually left
+    /// (after its claim was committed): Meta counts arrivals, so the window must too.
+    pub fn restamp(&mut self, admitted_at: Timestamp, started_at: Timestamp) {
+        if let Some(i) = self.starts.iter().rposition(|&t| t == admitted_at.0) {
+            self.starts.remove(i);
+        }
+        let at = self.starts.partition_point(|&t| t <= started_at.0);
+        self.starts.insert(at, started_at.0);
+    }
+
     /// Meta said the number is over its throughput (130429): no sends before `until`.
     pub fn pause_until(&mut self, until: Timestamp) {
         self.paused_until = Some(self.paused_until.map_or(until, |p| p.max(until)));
@@ -160,6 +170,16 @@ impl Governor {
         Ok(())
     }
 
+    /// A send admitted at `admitted_at` left at `started_at` (see [`Throughput::restamp`]).
+    pub fn started(&mut self, number: NumberId, admitted_at: Timestamp, started_at: Timestamp) {
+        if started_at != admitted_at {
+            self.numbers
+                .entry(number)
+                .or_default()
+                .restamp(admitted_at, started_at);
+        }
+    }
+
     /// Pauses every send of `number` until `until` (Meta answered 130429).
     pub fn pause_number(&mut self, number: NumberId, until: Timestamp) {
         self.numbers.entry(number).or_default().pause_until(until);
@@ -230,6 +250,20 @@ mod tests {
             Err(Timestamp(11_000))
         );
         assert!(t.check(Timestamp(11_000), 20, 1_000).is_ok());
+    }
+
+    #[test]
+    fn a_start_that_left_late_holds_its_slot_from_when_it_left() {
+        let mut t = Throughput::default();
+        for _ in 0..2 {
+            t.check(Timestamp(0), 2, 1_000).unwrap();
+            t.record(Timestamp(0));
+        }
+        // One of the two claims took 400 ms to commit before its request left.
+        t.restamp(Timestamp(0), Timestamp(400));
+        assert_eq!(t.check(Timestamp(1_000), 2, 1_000), Ok(()));
+        t.record(Timestamp(1_000));
+        assert_eq!(t.check(Timestamp(1_000), 2, 1_000), Err(Timestamp(1_400)));
     }
 
     #[test]

@@ -159,19 +159,34 @@ impl Outbox {
         }
     }
 
-    /// One round: sweep, admit, claim, start up to `room` attempts in `tasks`.
-    async fn fill(self: &Arc<Self>, tasks: &mut Tasks, room: usize) -> Result<Fill, StoreError> {
-        let now = self.clock.now();
+    /// Marks attempts whose lease expired; returns how many.
+    async fn sweep(&self, now: Timestamp) -> Result<usize, StoreError> {
         let swept = self.store.sweep_expired_sends(now).await?;
-        let swept_n = swept.interrupted.len() + swept.reconciled.len();
-        if swept_n > 0 {
+        let n = swept.interrupted.len() + swept.reconciled.len();
+        if n > 0 {
             tracing::warn!(interrupted = ?swept.interrupted, "outbox attempts interrupted: their lease expired without an answer");
             self.doorbell.ring(swept.head);
         }
-        let mut fill = Fill {
-            swept: swept_n,
-            ..Fill::default()
-        };
+        Ok(n)
+    }
+
+    /// How often the background worker looks for expired leases.
+    fn sweep_interval_ms(&self) -> i64 {
+        (self.config.lease_ms / 4).clamp(100, 1_000)
+    }
+
+    /// One round: sweep (when asked), admit, claim, start up to `room` attempts in `tasks`.
+    async fn fill(
+        self: &Arc<Self>,
+        tasks: &mut Tasks,
+        room: usize,
+        sweep: bool,
+    ) -> Result<Fill, StoreError> {
+        let now = self.clock.now();
+        let mut fill = Fill::default();
+        if sweep {
+            fill.swept = self.sweep(now).await?;
+        }
         if room == 0 {
             return Ok(fill);
         }
@@ -189,6 +204,15 @@ impl Outbox {
             .claim_sends(&admitted, now, lease_until, &self.owner)
             .await?;
         fill.claimed = claimed.len();
+        // The claim's commit took time: count each start from now, as Meta counts arrivals,
+        // before the next round admits anything.
+        let started_at = self.clock.now();
+        {
+            let mut governor = self.lock_governor();
+            for c in &claimed {
+                governor.started(c.number_id, now, started_at);
+            }
+        }
         for c in claimed {
             let me = Arc::clone(self);
             tasks.spawn(async move { me.attempt(c).await });
@@ -329,7 +353,7 @@ impl Outbox {
         let mut idle = Idle::default();
         loop {
             let room = self.config.concurrency.saturating_sub(tasks.len());
-            let fill = self.fill(&mut tasks, room).await?;
+            let fill = self.fill(&mut tasks, room, true).await?;
             idle.attempts += fill.claimed as u64;
             idle.swept += fill.swept as u64;
             if tasks.is_empty() && fill.claimed == 0 {
@@ -348,12 +372,25 @@ impl Outbox {
     /// in-flight Graph calls (their attempts are interrupted once their leases expire).
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
         let mut tasks = Tasks::new();
+        let mut next_sweep = Timestamp(i64::MIN);
         loop {
             if *stop.borrow() {
                 break;
             }
+            let now = self.clock.now();
+            let sweep = now >= next_sweep;
+            if sweep {
+                next_sweep = now.plus_ms(self.sweep_interval_ms());
+            }
             let room = self.config.concurrency.saturating_sub(tasks.len());
-            let wait = match self.fill(&mut tasks, room).await {
+            // Refill in batches (one claim transaction for many sends), not one finished send
+            // at a time.
+            let room = if tasks.is_empty() || room * 2 >= self.config.concurrency {
+                room
+            } else {
+                0
+            };
+            let wait = match self.fill(&mut tasks, room, sweep).await {
                 Ok(fill) if fill.claimed > 0 && tasks.len() < self.config.concurrency => continue,
                 Ok(fill) => self.wait_for(fill.blocked_until).await,
                 Err(e) => {
@@ -364,8 +401,9 @@ impl Outbox {
             tokio::select! {
                 _ = stop.changed() => {}
                 Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
-                    if let Err(e) = count(&mut Idle::default(), joined) {
-                        tracing::error!(error = %e, "recording a send outcome failed");
+                    log_failure(joined);
+                    while let Some(joined) = tasks.try_join_next() {
+                        log_failure(joined);
                     }
                 }
                 () = self.wake.notified() => {}
@@ -392,6 +430,12 @@ impl Outbox {
         let now = self.clock.now();
         let ms = next.map_or(1_000, |t| t.since(now).clamp(1, 1_000));
         Duration::from_millis(u64::try_from(ms).unwrap_or(1))
+    }
+}
+
+fn log_failure(joined: Result<Result<Finished, StoreError>, tokio::task::JoinError>) {
+    if let Err(e) = count(&mut Idle::default(), joined) {
+        tracing::error!(error = %e, "recording a send outcome failed");
     }
 }
 
