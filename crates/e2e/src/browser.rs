@@ -195,6 +195,16 @@ impl Browser {
     /// Saves a PNG of the viewport to `target/screenshots/NAME.png`, and to
     /// `docs/screenshots/NAME.png` when `COEXIST_UPDATE_SCREENSHOTS=1`.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let update_docs = std::env::var("COEXIST_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1");
+        self.save_screenshot(name, update_docs).await
+    }
+
+    /// Saves a PNG of the viewport to `target/screenshots/NAME.png` only (failures).
+    pub async fn debug_screenshot(&self, name: &str) -> Result<PathBuf> {
+        self.save_screenshot(name, false).await
+    }
+
+    async fn save_screenshot(&self, name: &str, update_docs: bool) -> Result<PathBuf> {
         // Let fonts, images and the last frame settle; passing toasts are not part of the
         // picture.
         self.js(
@@ -209,7 +219,7 @@ impl Browser {
         std::fs::create_dir_all(&target)?;
         let path = target.join(format!("{name}.png"));
         std::fs::write(&path, &png)?;
-        if std::env::var("COEXIST_UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
+        if update_docs {
             let docs = root.join("docs/screenshots");
             std::fs::create_dir_all(&docs)?;
             std::fs::write(docs.join(format!("{name}.png")), &png)?;

@@ -66,7 +66,7 @@ pub async fn run(test: &str, options: StackOptions, body: impl AsyncFnOnce(&Ctx)
     let browsers = ctx.take_browsers();
     if result.is_err() {
         for (i, b) in browsers.iter().enumerate() {
-            if let Ok(path) = b.screenshot(&format!("failed-{test}-{i}")).await {
+            if let Ok(path) = b.debug_screenshot(&format!("failed-{test}-{i}")).await {
                 eprintln!("{test}: screenshot of browser {i} at {}", path.display());
             }
         }
