@@ -125,96 +125,49 @@ fn summary(mut samples: Vec<Duration>) -> String {
     )
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "a measurement; run by hand in release mode"]
-async fn inbox_page_render_time_with_10k_chats_and_1m_messages() {
-    let chats = env_or("COEXIST_RENDER_CHATS", 10_000);
-    let messages = env_or("COEXIST_RENDER_MESSAGES", 1_000_000);
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(
-        SqliteStore::open(dir.path().join("render.db"), SqliteOptions::default()).unwrap(),
-    );
-    let org = store
-        .ensure_org(hub::config::DEFAULT_ORG_NAME, at(0))
-        .await
-        .unwrap();
-    let started = Instant::now();
-    let now = build(&store, org, chats, messages).await;
-    println!(
-        "built {chats} chats and {messages} messages in {:.1?}",
-        started.elapsed()
-    );
+/// A signed-in session on a store already holding the data.
+const SESSION: &str = "render-time-session";
 
-    let user = store
-        .create_user(
-            org,
-            NewUser {
-                email: Email::parse("bob@example.com").unwrap(),
-                name: PersonName::parse("Bob Baker").unwrap(),
-                role: Role::Agent,
-                password_hash: "$argon2id$unused".to_owned(),
-            },
-            now,
-        )
-        .await
-        .unwrap();
-    let secret = "render-time-session";
+/// Creates Bob and his session; returns his id.
+async fn sign_in(store: &SqliteStore, org: OrgId, now: Timestamp) -> String {
     use sha2::Digest;
+    let bob = NewUser {
+        email: Email::parse("bob@example.com").unwrap(),
+        name: PersonName::parse("Bob Baker").unwrap(),
+        role: Role::Agent,
+        password_hash: "$argon2id$unused".to_owned(),
+    };
+    let user = store.create_user(org, bob, now).await.unwrap();
     let session = NewSession {
         user: user.id,
-        hash: sha2::Sha256::digest(secret.as_bytes()).into(),
+        hash: sha2::Sha256::digest(SESSION.as_bytes()).into(),
         expires_at: now.plus_ms(86_400_000),
     };
     store.create_session(org, session, now).await.unwrap();
+    user.id.to_string()
+}
 
-    let shared: Arc<dyn Store> = store.clone();
-    let config = Config::for_testing(dir.path());
-    let deps = Deps {
-        clock: Arc::new(ManualClock::new(now)),
-        store: Some(shared),
-        doorbell: None,
+/// The store's own first-page read, for comparison with the whole page.
+async fn time_store_read(store: &SqliteStore, org: OrgId, now: Timestamp) {
+    let filter = ChatFilter {
+        now: Some(now),
+        ..ChatFilter::default()
     };
-    let app = App::build(config, deps).await.unwrap();
-    let base = format!("http://{}", app.addr());
-    let token = create_api_token(store.as_ref(), org, "render", ROLE_ADMIN, now)
-        .await
-        .unwrap()
-        .token;
-    let shutdown = app.shutdown_handle();
-    tokio::spawn(app.run_until_stopped());
-    let http = reqwest::Client::new();
-    assign_some(
-        &http,
-        &base,
-        &token,
-        &user.id.to_string(),
-        store.as_ref(),
-        org,
-    )
-    .await;
-
-    let limit = Limit::new(Some(50));
-    let mut store_only = Vec::new();
+    let mut samples = Vec::new();
     for _ in 0..30 {
         let t = Instant::now();
-        store
-            .list_chats(
-                org,
-                ChatFilter {
-                    now: Some(now),
-                    ..ChatFilter::default()
-                },
-                limit,
-                None,
-            )
-            .await
-            .unwrap();
-        store_only.push(t.elapsed());
+        let page = store.list_chats(org, filter.clone(), Limit::new(Some(50)), None);
+        page.await.unwrap();
+        samples.push(t.elapsed());
     }
     println!(
         "store list_chats (first page of 50, all chats): {}",
-        summary(store_only)
+        summary(samples)
     );
+}
+
+/// GETs each inbox view 33 times with the session; the first three warm up.
+async fn time_pages(http: &reqwest::Client, base: &str) {
     for path in [
         "/",
         "/?view=mine",
@@ -228,7 +181,7 @@ async fn inbox_page_render_time_with_10k_chats_and_1m_messages() {
             let t = Instant::now();
             let r = http
                 .get(format!("{base}{path}"))
-                .header("cookie", format!("cx_session={secret}"))
+                .header("cookie", format!("cx_session={SESSION}"))
                 .send()
                 .await
                 .unwrap();
@@ -240,6 +193,45 @@ async fn inbox_page_render_time_with_10k_chats_and_1m_messages() {
         }
         println!("GET {path:<20} {size:>7} bytes: {}", summary(samples));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement; run by hand in release mode"]
+async fn inbox_page_render_time_with_10k_chats_and_1m_messages() {
+    let chats = env_or("COEXIST_RENDER_CHATS", 10_000);
+    let messages = env_or("COEXIST_RENDER_MESSAGES", 1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("render.db");
+    let store = Arc::new(SqliteStore::open(path, SqliteOptions::default()).unwrap());
+    let org = store
+        .ensure_org(hub::config::DEFAULT_ORG_NAME, at(0))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let now = build(&store, org, chats, messages).await;
+    println!(
+        "built {chats} chats and {messages} messages in {:.1?}",
+        started.elapsed()
+    );
+    let user = sign_in(&store, org, now).await;
+    let deps = Deps {
+        clock: Arc::new(ManualClock::new(now)),
+        store: Some(store.clone() as Arc<dyn Store>),
+        doorbell: None,
+    };
+    let app = App::build(Config::for_testing(dir.path()), deps)
+        .await
+        .unwrap();
+    let base = format!("http://{}", app.addr());
+    let token = create_api_token(store.as_ref(), org, "render", ROLE_ADMIN, now)
+        .await
+        .unwrap();
+    let shutdown = app.shutdown_handle();
+    tokio::spawn(app.run_until_stopped());
+    let http = reqwest::Client::new();
+    assign_some(&http, &base, &token.token, &user, store.as_ref(), org).await;
+    time_store_read(&store, org, now).await;
+    time_pages(&http, &base).await;
     shutdown.shutdown();
 }
 

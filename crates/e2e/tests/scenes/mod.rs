@@ -78,6 +78,12 @@ async fn other_chats(s: &Stack) -> Result<()> {
     let lucas = chat_id(s, LUCAS).await?;
     s.api("POST", &format!("/api/v1/chats/{lucas}/resolve"), None)
         .await?;
+    snoozed_and_phone_only(s).await?;
+    waiting(s).await
+}
+
+/// Sophie snoozed until Monday; Noah only ever heard from the phone app.
+async fn snoozed_and_phone_only(s: &Stack) -> Result<()> {
     s.customer_says(
         SOPHIE,
         "Sophie Dubois",
@@ -102,6 +108,11 @@ async fn other_chats(s: &Stack) -> Result<()> {
     s.phone_says(PICKUP, "Your order #4388 is ready for pickup at the shop.")
         .await?;
     s.advance(300).await;
+    Ok(())
+}
+
+/// Customers waiting: Kenji on the second number, Amara (assigned to Alan), Priya.
+async fn waiting(s: &Stack) -> Result<()> {
     s.control("POST", &format!("/customers/{KENJI}/send"),
         json!({"phone_number_id": s.cloud, "name": "Kenji Sato", "message": text("Is the support line open on Saturdays?")}))
         .await?;
@@ -347,6 +358,12 @@ pub(crate) async fn showcase(ctx: &Ctx) -> Result<()> {
     let b = ctx.browser(1440, 900).await?;
     b.sign_in(&s.base(), "bob@example.com", PASSWORD).await?;
     bob_answers(s, &b).await?;
+    screenshots(s, &b).await
+}
+
+/// The chat with the contact panel, then the list beside an imported chat, then a disconnected
+/// number's banner.
+async fn screenshots(s: &Stack, b: &Browser) -> Result<()> {
     let contact = s
         .api(
             "GET",
@@ -361,7 +378,7 @@ pub(crate) async fn showcase(ctx: &Ctx) -> Result<()> {
     s.api("PATCH", &format!("/api/v1/contacts/{contact_id}"),
         Some(json!({"attributes": {"customer_id": "C-1042", "city": "Oakland", "plan": "Plant club"}})))
         .await?;
-    blur(&b).await?;
+    blur(b).await?;
     b.keys("i").await?;
     b.wait_js(
         "the attributes in the panel",
@@ -379,9 +396,9 @@ pub(crate) async fn showcase(ctx: &Ctx) -> Result<()> {
     .await?;
     b.screenshot("chat").await?;
     b.resize(1440, 900).await?;
-    blur(&b).await?;
+    blur(b).await?;
     b.keys("i").await?;
-    crate::open_row(&b, "Tom's Garden Supplies").await?;
+    crate::open_row(b, "Tom's Garden Supplies").await?;
     b.wait_text(".sys-sep, .thread-top", "").await?;
     b.screenshot("chat-list").await?;
     s.control(

@@ -10,11 +10,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
+use coexist_core::ids::Position;
 use coexist_core::ids::{ChatId, NumberId, OrgId, UserId};
 use coexist_core::inbox::InboxStatus;
 use coexist_core::number::{Health, HealthInputs};
 use coexist_core::page::Limit;
-use coexist_core::store::{AssigneeFilter, ChatFilter, NumberRecord};
+use coexist_core::store::{AssigneeFilter, ChatFilter, ChatRecord, LabelCount, NumberRecord};
+use coexist_core::time::Timestamp;
 use serde::Deserialize;
 use time::UtcOffset;
 
@@ -157,7 +159,7 @@ impl PageFilter {
         }
     }
 
-    fn chat_filter(&self, user: UserId, now: coexist_core::time::Timestamp) -> ChatFilter {
+    fn chat_filter(&self, user: UserId, now: Timestamp) -> ChatFilter {
         ChatFilter {
             number_id: self.number_id,
             assignee: match self.view {
@@ -373,7 +375,7 @@ fn timezone(headers: &HeaderMap) -> UtcOffset {
     UtcOffset::from_whole_seconds(minutes * 60).unwrap_or(UtcOffset::UTC)
 }
 
-fn health_of(n: &NumberRecord, now: coexist_core::time::Timestamp) -> Health {
+fn health_of(n: &NumberRecord, now: Timestamp) -> Health {
     Health::compute(
         HealthInputs {
             mode: n.mode,
@@ -388,30 +390,44 @@ fn health_of(n: &NumberRecord, now: coexist_core::time::Timestamp) -> Health {
     )
 }
 
-/// Renders the inbox page for `viewer` (the store reads and the template; no auth). Public to
-/// the crate so the render-time measurement can call exactly what the handler calls.
-pub(crate) async fn render_inbox(
+/// What the inbox page reads from the store.
+struct InboxData {
+    chats: Vec<ChatRecord>,
+    has_more: bool,
+    numbers: Vec<NumberRecord>,
+    labels: Vec<LabelCount>,
+    head: Position,
+}
+
+async fn load(
     state: &AppState,
-    assets: &Assets,
     viewer: &Viewer,
     filter: &PageFilter,
-    open: Option<ChatId>,
-    clock: LocalTime,
-) -> Result<String, ApiError> {
+    now: Timestamp,
+) -> Result<InboxData, ApiError> {
     let store = state.store.as_ref();
     let org: OrgId = viewer.org;
-    let chat_filter = filter.chat_filter(viewer.user, clock.now);
+    let chat_filter = filter.chat_filter(viewer.user, now);
     let (chats, numbers, labels, head) = tokio::join!(
         store.list_chats(org, chat_filter, Limit::new(Some(FIRST_PAGE)), None),
         store.list_numbers(org),
         store.list_labels(org),
         store.head_position(),
     );
-    let (chats, numbers, head) = (chats?, numbers?, head?);
-    // Labels only fill a filter menu: a failure there must not take the inbox down.
-    let labels = labels.unwrap_or_default();
-    let healths: Vec<Health> = numbers.iter().map(|n| health_of(n, clock.now)).collect();
-    let number_labels: Vec<(String, String, String)> = numbers
+    let chats = chats?;
+    Ok(InboxData {
+        has_more: chats.next_cursor.is_some(),
+        chats: chats.data.into_iter().map(|c| c.as_seen_at(now)).collect(),
+        numbers: numbers?,
+        // Labels only fill a filter menu: a failure there must not take the inbox down.
+        labels: labels.unwrap_or_default(),
+        head: head?,
+    })
+}
+
+/// `(id, digits, label)` of each number.
+fn number_labels(numbers: &[NumberRecord]) -> Vec<(String, String, String)> {
+    numbers
         .iter()
         .map(|n| {
             let digits = n
@@ -420,28 +436,47 @@ pub(crate) async fn render_inbox(
                 .unwrap_or_else(|| n.phone_number_id.clone());
             (n.id.to_string(), digits, number_label(n))
         })
+        .collect()
+}
+
+/// The filter menus: numbers, statuses, labels.
+fn filter_options(
+    filter: &PageFilter,
+    numbers: &[(String, String, String)],
+    labels: Vec<LabelCount>,
+) -> [Vec<SelectOption>; 3] {
+    let selected_number = filter.number_id.map(|n| n.to_string());
+    let numbers = numbers
+        .iter()
+        .map(|(id, _, label)| SelectOption {
+            selected: selected_number.as_ref() == Some(id),
+            value: id.clone(),
+            label: label.clone(),
+        })
         .collect();
-    let query = filter.query(filter.view);
-    let open_id = open.map(|c| c.to_string());
-    let ctx = RowContext {
-        clock,
-        active: open_id.as_deref(),
-        query: &query,
-        numbers: if numbers.len() > 1 {
-            &number_labels
-        } else {
-            &[]
-        },
-    };
-    let has_more = chats.next_cursor.is_some();
-    let chats: Vec<_> = chats
-        .data
+    let statuses = InboxStatus::ALL
         .into_iter()
-        .map(|c| c.as_seen_at(clock.now))
+        .map(|s| SelectOption {
+            value: s.as_str().to_owned(),
+            label: status_label(s).to_owned(),
+            selected: filter.status == Some(s),
+        })
         .collect();
-    let rows: Vec<RowView> = chats.iter().map(|c| RowView::of(c, &ctx)).collect();
+    let labels = labels
+        .into_iter()
+        .map(|l| SelectOption {
+            selected: filter.label.as_deref() == Some(l.label.as_str()),
+            label: format!("{} ({})", l.label, l.count),
+            value: l.label,
+        })
+        .collect();
+    [numbers, statuses, labels]
+}
+
+/// What the scripts start from (`<script type="application/json" id="boot">`).
+fn boot_json(filter: &PageFilter, now: Timestamp, head: Position, open: Option<&str>) -> String {
     let boot = serde_json::json!({
-        "server_now_ms": clock.now.millis(),
+        "server_now_ms": now.millis(),
         "stream_head": head.to_string(),
         "filter": {
             "view": filter.view,
@@ -449,8 +484,38 @@ pub(crate) async fn render_inbox(
             "label": filter.label.clone().unwrap_or_default(),
             "number_id": filter.number_id.map(|n| n.to_string()).unwrap_or_default(),
         },
-        "open_chat": open_id,
+        "open_chat": open,
     });
+    script_json(&boot)
+}
+
+/// Renders the inbox page for `viewer` (the store reads and the template; no auth).
+pub(crate) async fn render_inbox(
+    state: &AppState,
+    assets: &Assets,
+    viewer: &Viewer,
+    filter: &PageFilter,
+    open: Option<ChatId>,
+    clock: LocalTime,
+) -> Result<String, ApiError> {
+    let data = load(state, viewer, filter, clock.now).await?;
+    let healths: Vec<Health> = data
+        .numbers
+        .iter()
+        .map(|n| health_of(n, clock.now))
+        .collect();
+    let numbers = number_labels(&data.numbers);
+    let query = filter.query(filter.view);
+    let open_id = open.map(|c| c.to_string());
+    let ctx = RowContext {
+        clock,
+        active: open_id.as_deref(),
+        query: &query,
+        numbers: if numbers.len() > 1 { &numbers } else { &[] },
+    };
+    let rows: Vec<RowView> = data.chats.iter().map(|c| RowView::of(c, &ctx)).collect();
+    let [number_options, status_options, label_options] =
+        filter_options(filter, &numbers, data.labels);
     let page = InboxPage {
         assets: AssetLinks::of(assets),
         icons: ICONS,
@@ -458,46 +523,27 @@ pub(crate) async fn render_inbox(
         user_initials: initials(&viewer.name),
         user_hue: hue(&format!("u{}", viewer.user)),
         user_name: viewer.name.clone(),
-        banners: numbers
+        banners: data
+            .numbers
             .iter()
             .zip(&healths)
             .flat_map(|(n, h)| banners(n, h))
             .collect(),
-        numbers: numbers
+        numbers: data
+            .numbers
             .iter()
             .zip(&healths)
             .map(|(n, h)| number_chip(n, h))
             .collect(),
         views: view_tabs(filter),
-        number_options: number_labels
-            .iter()
-            .map(|(id, _, label)| SelectOption {
-                selected: filter.number_id.map(|n| n.to_string()).as_ref() == Some(id),
-                value: id.clone(),
-                label: label.clone(),
-            })
-            .collect(),
-        status_options: InboxStatus::ALL
-            .into_iter()
-            .map(|s| SelectOption {
-                value: s.as_str().to_owned(),
-                label: status_label(s).to_owned(),
-                selected: filter.status == Some(s),
-            })
-            .collect(),
-        label_options: labels
-            .into_iter()
-            .map(|l| SelectOption {
-                selected: filter.label.as_deref() == Some(l.label.as_str()),
-                label: format!("{} ({})", l.label, l.count),
-                value: l.label,
-            })
-            .collect(),
-        total_unread: chats.iter().map(|c| c.unread_count).sum(),
-        has_more,
+        number_options,
+        status_options,
+        label_options,
+        total_unread: data.chats.iter().map(|c| c.unread_count).sum(),
+        has_more: data.has_more,
         rows,
-        open_chat: open.map(|c| c.to_string()),
-        boot_json: script_json(&boot),
+        boot_json: boot_json(filter, clock.now, data.head, open_id.as_deref()),
+        open_chat: open_id,
     };
     page.render()
         .map_err(|e| ApiError::internal(format!("rendering the inbox failed: {e}")))
