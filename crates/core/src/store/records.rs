@@ -62,6 +62,23 @@ pub struct NumberRecord {
     pub created_at: Timestamp,
 }
 
+impl NumberRecord {
+    /// The number's health at `now` (lifecycle with `at_risk`/`syncing`, phone-app activity,
+    /// history import, disconnection explained).
+    pub fn health(&self, now: Timestamp) -> crate::number::Health {
+        let inputs = crate::number::HealthInputs {
+            mode: self.mode,
+            state: self.state,
+            last_app_activity_at: self.last_app_activity_at,
+            onboarded_at: self.onboarded_at,
+            last_webhook_at: self.last_webhook_at,
+            disconnection: self.disconnection.as_ref(),
+            history: &self.history,
+        };
+        crate::number::Health::compute(inputs, now)
+    }
+}
+
 /// Which contacts to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContactFilter {

@@ -20,6 +20,8 @@ pub enum Action {
     ManageCannedResponses,
     /// Create users.
     ManageUsers,
+    /// Connect numbers, request their one-time syncs, read the audit trail.
+    ManageNumbers,
     /// Read and mark one's own notifications (people only).
     OwnNotifications,
     /// Sign out of one's own sessions (people only).
@@ -42,8 +44,8 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         (Action::OwnNotifications | Action::OwnSessions, _) if !person => {
             return Err(Denied::PeopleOnly);
         }
-        (Action::ManageUsers, Role::Admin) => true,
-        (Action::ManageUsers, Role::Agent) => false,
+        (Action::ManageUsers | Action::ManageNumbers, Role::Admin) => true,
+        (Action::ManageUsers | Action::ManageNumbers, Role::Agent) => false,
         (
             Action::Read
             | Action::WorkChats
@@ -97,12 +99,13 @@ mod tests {
         }
     }
 
-    const ALL: [Action; 7] = [
+    const ALL: [Action; 8] = [
         Action::Read,
         Action::WorkChats,
         Action::EditContacts,
         Action::ManageCannedResponses,
         Action::ManageUsers,
+        Action::ManageNumbers,
         Action::OwnNotifications,
         Action::OwnSessions,
     ];
@@ -112,18 +115,18 @@ mod tests {
     fn the_matrix_of_actors_and_actions() {
         let allowed =
             |a: &Actor| -> Vec<bool> { ALL.iter().map(|x| authorize(a, *x).is_ok()).collect() };
-        assert_eq!(allowed(&user(Role::Admin)), [true; 7]);
+        assert_eq!(allowed(&user(Role::Admin)), [true; 8]);
         assert_eq!(
             allowed(&user(Role::Agent)),
-            [true, true, true, true, false, true, true]
+            [true, true, true, true, false, false, true, true]
         );
         assert_eq!(
             allowed(&token(Role::Admin)),
-            [true, true, true, true, true, false, false]
+            [true, true, true, true, true, true, false, false]
         );
         assert_eq!(
             allowed(&token(Role::Agent)),
-            [true, true, true, true, false, false, false]
+            [true, true, true, true, false, false, false, false]
         );
     }
 

@@ -3,7 +3,7 @@
 //! not), the history import by phase, reminders, and its last onboarding.
 
 use coexist_core::ids::{NumberId, OrgId};
-use coexist_core::number::{Health, HealthInputs, NumberMode, NumberState};
+use coexist_core::number::{Health, NumberMode, NumberState};
 use coexist_core::onboarding::{
     MetaAdvice, SyncCheck, SyncKind, SyncState, check_sync, meta_advice, sync_deadline,
 };
@@ -78,18 +78,7 @@ pub struct NumberView {
 
 /// The health of a stored number at `now`.
 pub fn health_of(n: &NumberRecord, now: Timestamp) -> Health {
-    Health::compute(
-        HealthInputs {
-            mode: n.mode,
-            state: n.state,
-            last_app_activity_at: n.last_app_activity_at,
-            onboarded_at: n.onboarded_at,
-            last_webhook_at: n.last_webhook_at,
-            disconnection: n.disconnection.as_ref(),
-            history: &n.history,
-        },
-        now,
-    )
+    n.health(now)
 }
 
 fn lifecycle(n: &NumberRecord, health: &Health) -> LifecycleView {

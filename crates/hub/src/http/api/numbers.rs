@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use coexist_core::ids::NumberId;
-use coexist_core::number::{Health, HealthInputs};
+use coexist_core::number::Health;
 use coexist_core::store::NumberRecord;
 use coexist_core::time::Timestamp;
 use serde::Serialize;
@@ -29,16 +29,7 @@ struct NumberView {
 
 impl NumberView {
     fn at(number: NumberRecord, now: Timestamp) -> Self {
-        let inputs = HealthInputs {
-            mode: number.mode,
-            state: number.state,
-            last_app_activity_at: number.last_app_activity_at,
-            onboarded_at: number.onboarded_at,
-            last_webhook_at: number.last_webhook_at,
-            disconnection: number.disconnection.as_ref(),
-            history: &number.history,
-        };
-        let health = Health::compute(inputs, now);
+        let health = number.health(now);
         NumberView { number, health }
     }
 }

@@ -7,12 +7,12 @@
 //! preflight report (`not_eligible`), or the sync kind and what to do
 //! (`sync_already_requested` 409, `sync_deadline_passed` 422, `meta_refused` 422, …).
 
+use crate::auth::policy::Action;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use coexist_core::ids::{NumberId, OnboardingId};
-use coexist_core::inbox::Role;
 use coexist_core::number::NumberMode;
 use coexist_core::onboarding::{FlowStep, PreflightAnswers, SyncKind, SyncRefusal, SyncState};
 use coexist_core::store::{AuditFilter, OnboardingRecord};
@@ -42,17 +42,15 @@ pub(super) fn routes() -> Routes {
         .get("/api/v1/audit", audit)
 }
 
-/// Onboarding is an admin's job.
+/// Onboarding is an admin's job, decided by the one authorization policy.
 fn admin_only(auth: &Auth) -> Result<(), ApiError> {
-    if auth.role() == Role::Admin {
-        Ok(())
-    } else {
-        Err(ApiError::new(
+    auth.may(Action::ManageNumbers).map_err(|_| {
+        ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             "only admins can connect numbers, request syncs and read the audit trail",
-        ))
-    }
+        )
+    })
 }
 
 /// An error answer with more than a code and a message.
