@@ -294,3 +294,46 @@ async fn a_phone_app_unopened_for_12_days_raises_an_urgent_banner_and_marks_the_
     assert!(html.contains("2 days left"), "{html}");
     assert!(html.contains(r#"class="number-chip at_risk""#), "{html}");
 }
+
+#[tokio::test]
+async fn a_running_history_import_shows_its_progress_by_phase_and_stays_quiet() {
+    let hub = hub().await;
+    let cookie = hub.sign_in("bob@example.com", "Bob Agent").await;
+    let old = (NOW.unix_secs() - 40 * 86_400).to_string();
+    hub.webhook(
+        json!({
+            "messaging_product": "whatsapp", "metadata": metadata(),
+            "history": [{"metadata": {"phase": 0, "chunk_order": 1, "progress": 55}, "threads": [{
+                "id": "16505551234",
+                "messages": [
+                    {"from": "16505551234", "id": "wamid.H1", "timestamp": old, "type": "text",
+                     "text": {"body": "Do you ship to Oakland?"}, "history_context": {"status": "READ"}},
+                    {"from": "15550783881", "id": "wamid.H2", "timestamp": old, "type": "text",
+                     "text": {"body": "We do!"}, "history_context": {"status": "READ"}}
+                ]
+            }]}]
+        }),
+        "history",
+    )
+    .await;
+    let html = hub.get("/", Some(&cookie)).await.text().await.unwrap();
+    assert!(
+        html.contains("Importing the chat history of +1 555 078 3881: 55%"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<progress class="progress" value="55" max="100""#),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong>Last day: </strong>1 chunk · 2 messages"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong>Days 1–90: </strong>waiting"),
+        "{html}"
+    );
+    // History is quiet: its chat shows as history with no unread badge.
+    assert!(html.contains(r#"<span class="who history">"#), "{html}");
+    assert!(!html.contains("unread-badge"), "{html}");
+}
