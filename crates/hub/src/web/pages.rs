@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use coexist_core::ids::Position;
 use coexist_core::ids::{ChatId, NumberId, OrgId, UserId};
 use coexist_core::inbox::InboxStatus;
-use coexist_core::number::{Health, HealthInputs};
+use coexist_core::number::Health;
 use coexist_core::page::Limit;
 use coexist_core::store::{AssigneeFilter, ChatFilter, ChatRecord, LabelCount, NumberRecord};
 use coexist_core::time::Timestamp;
@@ -376,18 +376,7 @@ fn timezone(headers: &HeaderMap) -> UtcOffset {
 }
 
 fn health_of(n: &NumberRecord, now: Timestamp) -> Health {
-    Health::compute(
-        HealthInputs {
-            mode: n.mode,
-            state: n.state,
-            last_app_activity_at: n.last_app_activity_at,
-            onboarded_at: n.onboarded_at,
-            last_webhook_at: n.last_webhook_at,
-            disconnection: n.disconnection.as_ref(),
-            history: &n.history,
-        },
-        now,
-    )
+    n.health(now)
 }
 
 /// What the inbox page reads from the store.
