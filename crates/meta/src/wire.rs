@@ -69,7 +69,7 @@ pub(crate) fn put_extra<M: SerializeMap>(
 
 /// Converts one of our own values to JSON. Our types never fail to serialize (all map keys
 /// are strings, non-finite floats become `null`), so the fallback is unreachable in practice.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Value {
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
@@ -88,11 +88,55 @@ pub(crate) trait ContentSet: Sized {
     fn unknown(type_name: String, raw: Value) -> Self;
     /// The `type` string this value serializes with.
     fn type_name(&self) -> &str;
+    /// Hands the same-named object to `visitor`; `None` when there is no object. The one
+    /// per-variant match that [`ContentSet::object_json`] and [`ContentSet::write_into`]
+    /// share.
+    fn visit_object<V: ObjectVisitor>(&self, visitor: V) -> Option<V::Output>;
+
     /// The same-named object, as JSON, when there is one (used to put stray objects back
     /// into `extra` losslessly).
-    fn object_json(&self) -> Option<Value>;
+    fn object_json(&self) -> Option<Value> {
+        self.visit_object(ToJson)
+    }
+
     /// Writes `"type"` and the same-named object (if any) into `m`.
-    fn write_into<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error>;
+    fn write_into<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        let name = self.type_name();
+        m.serialize_entry("type", name)?;
+        self.visit_object(Entry { map: m, key: name })
+            .unwrap_or(Ok(()))
+    }
+}
+
+/// What to do with a content value's same-named object, whatever its Rust type.
+pub(crate) trait ObjectVisitor {
+    /// The result of the visit.
+    type Output;
+    /// Visits the object.
+    fn visit<T: Serialize + ?Sized>(self, object: &T) -> Self::Output;
+}
+
+/// Converts the object to JSON.
+struct ToJson;
+
+impl ObjectVisitor for ToJson {
+    type Output = Value;
+    fn visit<T: Serialize + ?Sized>(self, object: &T) -> Value {
+        to_json(object)
+    }
+}
+
+/// Writes the object as the entry `key` of a map being serialized.
+struct Entry<'a, M> {
+    map: &'a mut M,
+    key: &'a str,
+}
+
+impl<M: SerializeMap> ObjectVisitor for Entry<'_, M> {
+    type Output = Result<(), M::Error>;
+    fn visit<T: Serialize + ?Sized>(self, object: &T) -> Self::Output {
+        self.map.serialize_entry(self.key, object)
+    }
 }
 
 /// The outcome of reading a `type`-tagged object: the content (absent when the object has no

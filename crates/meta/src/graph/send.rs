@@ -6,14 +6,13 @@
 //! verbatim. The request is deliberately lenient (most fields optional) so the sandbox can
 //! parse what a client sent and answer with Meta's error via [`crate::graph::validate`].
 
-use serde::ser::SerializeMap;
 use serde_json::{Map, Value};
 
 use crate::graph::interactive::InteractiveMessage;
 use crate::graph::template_message::TemplateMessage;
 use crate::ids::{MediaId, Wamid};
 use crate::webhook::content::{ContactCard, Location, Media, Reaction, Text};
-use crate::wire::{ContentSet, to_json};
+use crate::wire::{ContentSet, ObjectVisitor};
 
 string_enum! {
     /// `recipient_type`.
@@ -165,42 +164,22 @@ impl ContentSet for OutboundContent {
         }
     }
 
-    fn object_json(&self) -> Option<Value> {
-        match self {
-            Self::Text(v) => Some(to_json(v)),
-            Self::Template(v) => Some(to_json(v)),
+    fn visit_object<V: ObjectVisitor>(&self, visitor: V) -> Option<V::Output> {
+        Some(match self {
+            Self::Text(v) => visitor.visit(v),
+            Self::Template(v) => visitor.visit(v),
             Self::Image(v)
             | Self::Video(v)
             | Self::Audio(v)
             | Self::Document(v)
-            | Self::Sticker(v) => Some(to_json(v)),
-            Self::Interactive(v) => Some(to_json(v)),
-            Self::Reaction(v) => Some(to_json(v)),
-            Self::Location(v) => Some(to_json(v)),
-            Self::Contacts(v) => Some(to_json(v)),
-            Self::Missing { .. } => None,
-            Self::Unknown { raw, .. } => raw.clone(),
-        }
-    }
-
-    fn write_into<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
-        let name = <Self as ContentSet>::type_name(self);
-        m.serialize_entry("type", name)?;
-        match self {
-            Self::Text(v) => m.serialize_entry(name, v),
-            Self::Template(v) => m.serialize_entry(name, v),
-            Self::Image(v)
-            | Self::Video(v)
-            | Self::Audio(v)
-            | Self::Document(v)
-            | Self::Sticker(v) => m.serialize_entry(name, v),
-            Self::Interactive(v) => m.serialize_entry(name, v),
-            Self::Reaction(v) => m.serialize_entry(name, v),
-            Self::Location(v) => m.serialize_entry(name, v),
-            Self::Contacts(v) => m.serialize_entry(name, v),
-            Self::Unknown { raw: Some(raw), .. } => m.serialize_entry(name, raw),
-            Self::Missing { .. } | Self::Unknown { raw: None, .. } => Ok(()),
-        }
+            | Self::Sticker(v) => visitor.visit(v),
+            Self::Interactive(v) => visitor.visit(v),
+            Self::Reaction(v) => visitor.visit(v),
+            Self::Location(v) => visitor.visit(v),
+            Self::Contacts(v) => visitor.visit(v),
+            Self::Unknown { raw: Some(raw), .. } => visitor.visit(raw),
+            Self::Missing { .. } | Self::Unknown { raw: None, .. } => return None,
+        })
     }
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Number, Value};
 use crate::ids::{MediaId, WaId, Wamid};
 use crate::time::Timestamp;
 use crate::webhook::messages::MessageContent;
-use crate::wire::{ContentSet, to_json};
+use crate::wire::{ContentSet, ObjectVisitor};
 
 /// `text`: `{body}` (send side adds `preview_url`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -492,28 +492,14 @@ impl ContentSet for InteractiveReply {
         }
     }
 
-    fn object_json(&self) -> Option<Value> {
-        match self {
-            Self::ButtonReply(v) => Some(to_json(v)),
-            Self::ListReply(v) => Some(to_json(v)),
-            Self::NfmReply(v) => Some(to_json(v)),
-            Self::Missing { .. } => None,
-            Self::Unknown { raw, .. } => raw.clone(),
-        }
-    }
-
-    fn write_into<M: serde::ser::SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
-        m.serialize_entry("type", self.type_name())?;
-        match self {
-            Self::ButtonReply(v) => m.serialize_entry("button_reply", v),
-            Self::ListReply(v) => m.serialize_entry("list_reply", v),
-            Self::NfmReply(v) => m.serialize_entry("nfm_reply", v),
-            Self::Missing { .. } | Self::Unknown { raw: None, .. } => Ok(()),
-            Self::Unknown {
-                type_name,
-                raw: Some(raw),
-            } => m.serialize_entry(type_name, raw),
-        }
+    fn visit_object<V: ObjectVisitor>(&self, visitor: V) -> Option<V::Output> {
+        Some(match self {
+            Self::ButtonReply(v) => visitor.visit(v),
+            Self::ListReply(v) => visitor.visit(v),
+            Self::NfmReply(v) => visitor.visit(v),
+            Self::Unknown { raw: Some(raw), .. } => visitor.visit(raw),
+            Self::Missing { .. } | Self::Unknown { raw: None, .. } => return None,
+        })
     }
 }
 

@@ -6,7 +6,6 @@
 //! ([`MessageContent::Unknown`]); a known type whose object is absent (pywa case
 //! `interactive_message_with_err`) parses as [`MessageContent::Missing`].
 
-use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -17,7 +16,7 @@ use crate::webhook::content::{
     Button, ContactCard, Edit, Identity, Interactive, Location, Media, Order, Reaction, Revoke,
     System, Text, Unsupported,
 };
-use crate::wire::{ContentSet, to_json};
+use crate::wire::{ContentSet, ObjectVisitor};
 
 /// The content of a message, selected by its `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,55 +185,30 @@ impl ContentSet for MessageContent {
         }
     }
 
-    fn object_json(&self) -> Option<Value> {
-        match self {
-            Self::Text(v) => Some(to_json(v)),
+    fn visit_object<V: ObjectVisitor>(&self, visitor: V) -> Option<V::Output> {
+        Some(match self {
+            Self::Text(v) => visitor.visit(v),
             Self::Image(v)
             | Self::Video(v)
             | Self::Audio(v)
             | Self::Document(v)
-            | Self::Sticker(v) => Some(to_json(v)),
-            Self::Location(v) => Some(to_json(v)),
-            Self::Contacts(v) => Some(to_json(v)),
-            Self::Interactive(v) => Some(to_json(v)),
-            Self::Button(v) => Some(to_json(v)),
-            Self::Reaction(v) => Some(to_json(v)),
-            Self::Order(v) => Some(to_json(v)),
-            Self::System(v) => Some(to_json(v)),
-            Self::Unsupported(v) => v.as_ref().map(to_json),
-            Self::Edit(v) => Some(to_json(v)),
-            Self::Revoke(v) => Some(to_json(v)),
-            Self::MediaPlaceholder | Self::Missing { .. } => None,
-            Self::Unknown { raw, .. } => raw.clone(),
-        }
-    }
-
-    fn write_into<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
-        let name = <Self as ContentSet>::type_name(self);
-        m.serialize_entry("type", name)?;
-        match self {
-            Self::Text(v) => m.serialize_entry(name, v),
-            Self::Image(v)
-            | Self::Video(v)
-            | Self::Audio(v)
-            | Self::Document(v)
-            | Self::Sticker(v) => m.serialize_entry(name, v),
-            Self::Location(v) => m.serialize_entry(name, v),
-            Self::Contacts(v) => m.serialize_entry(name, v),
-            Self::Interactive(v) => m.serialize_entry(name, v),
-            Self::Button(v) => m.serialize_entry(name, v),
-            Self::Reaction(v) => m.serialize_entry(name, v),
-            Self::Order(v) => m.serialize_entry(name, v),
-            Self::System(v) => m.serialize_entry(name, v),
-            Self::Unsupported(Some(v)) => m.serialize_entry(name, v),
-            Self::Edit(v) => m.serialize_entry(name, v),
-            Self::Revoke(v) => m.serialize_entry(name, v),
-            Self::Unknown { raw: Some(raw), .. } => m.serialize_entry(name, raw),
+            | Self::Sticker(v) => visitor.visit(v),
+            Self::Location(v) => visitor.visit(v),
+            Self::Contacts(v) => visitor.visit(v),
+            Self::Interactive(v) => visitor.visit(v),
+            Self::Button(v) => visitor.visit(v),
+            Self::Reaction(v) => visitor.visit(v),
+            Self::Order(v) => visitor.visit(v),
+            Self::System(v) => visitor.visit(v),
+            Self::Unsupported(Some(v)) => visitor.visit(v),
+            Self::Edit(v) => visitor.visit(v),
+            Self::Revoke(v) => visitor.visit(v),
+            Self::Unknown { raw: Some(raw), .. } => visitor.visit(raw),
             Self::Unsupported(None)
             | Self::MediaPlaceholder
             | Self::Missing { .. }
-            | Self::Unknown { raw: None, .. } => Ok(()),
-        }
+            | Self::Unknown { raw: None, .. } => return None,
+        })
     }
 }
 
