@@ -15,7 +15,7 @@ const BODY_LIMIT: usize = 100 * 1024 * 1024;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .nest("/_sandbox", control::router())
+        .nest("/_sandbox", control::router(shared.clone()))
         .route(
             "/whatsapp_business/attachments/",
             get(graph::media::download),

@@ -2,50 +2,47 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::Json;
 use axum::extract::State;
-use axum::response::Response;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::config::{DeliveryConfig, Faults, HistoryConfig, PartnerRemovedShape, StatusTimings};
-use crate::control::{answer, parse};
+use crate::control::{Answer, Body};
 use crate::error::ControlError;
 use crate::server::Shared;
 
-fn clock_json(shared: &Shared) -> Value {
+fn clock_json(shared: &Shared) -> Json<Value> {
     let now = shared.clock.now_ms();
-    json!({"now": now, "now_s": now / 1_000, "mode": shared.mode})
+    Json(json!({"now": now, "now_s": now / 1_000, "mode": shared.mode}))
 }
 
 /// `GET /_sandbox/clock`.
-pub(crate) async fn get_clock(State(shared): State<Arc<Shared>>) -> Response {
-    answer(&shared, Ok(clock_json(&shared))).await
+pub(crate) async fn get_clock(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    clock_json(&shared)
 }
 
 #[derive(Deserialize)]
-struct AdvanceBody {
+pub(super) struct AdvanceBody {
     seconds: f64,
 }
 
 /// `POST /_sandbox/clock/advance` with `{"seconds": N}`: runs everything that became due, in
 /// order, before answering.
-pub(crate) async fn advance(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let req = match parse::<AdvanceBody>(&body) {
-        Ok(req) if req.seconds.is_finite() && req.seconds >= 0.0 => req,
-        Ok(_) => {
-            let e = ControlError::bad_request("`seconds` must be a number ≥ 0");
-            return answer(&shared, Err(e)).await;
-        }
-        Err(e) => return answer(&shared, Err(e)).await,
-    };
+pub(crate) async fn advance(
+    State(shared): State<Arc<Shared>>,
+    Body(req): Body<AdvanceBody>,
+) -> Answer {
+    if !(req.seconds.is_finite() && req.seconds >= 0.0) {
+        return Err(ControlError::bad_request("`seconds` must be a number ≥ 0"));
+    }
     shared.advance((req.seconds * 1_000.0) as u64).await;
-    answer(&shared, Ok(clock_json(&shared))).await
+    Ok(clock_json(&shared))
 }
 
 /// `POST /_sandbox/webhooks/flush`: deliver everything due now, then answer.
-pub(crate) async fn flush(State(shared): State<Arc<Shared>>) -> Response {
+pub(crate) async fn flush(State(shared): State<Arc<Shared>>) -> Json<Value> {
     shared.pump().await;
     let (pending, queued) = {
         let world = shared.world();
@@ -54,11 +51,7 @@ pub(crate) async fn flush(State(shared): State<Arc<Shared>>) -> Response {
             world.outbox.queued_updates(),
         )
     };
-    answer(
-        &shared,
-        Ok(json!({"pending_deliveries": pending, "queued_updates": queued})),
-    )
-    .await
+    Json(json!({"pending_deliveries": pending, "queued_updates": queued}))
 }
 
 /// Deep-merges `patch` into `current` (objects merge key by key, anything else replaces).
@@ -81,35 +74,34 @@ fn patched<T: Serialize + DeserializeOwned>(current: &T, patch: Value) -> Result
 }
 
 /// `GET /_sandbox/faults`.
-pub(crate) async fn get_faults(State(shared): State<Arc<Shared>>) -> Response {
+pub(crate) async fn get_faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
     let faults = shared.world().cfg.faults.clone();
-    answer(&shared, Ok(json!(faults))).await
+    Json(json!(faults))
 }
 
 /// `POST /_sandbox/faults`: sets the fields given, keeps the others.
-pub(crate) async fn set_faults(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let result = (|| {
-        let patch: Value = parse(&body)?;
-        let mut world = shared.world();
-        let faults: Faults = patched(&world.cfg.faults, patch)?;
-        for (name, p) in [
-            ("duplicate_probability", faults.duplicate_probability),
-            ("reorder_probability", faults.reorder_probability),
-            (
-                "drop_first_attempt_probability",
-                faults.drop_first_attempt_probability,
-            ),
-        ] {
-            if !(0.0..=1.0).contains(&p) {
-                return Err(ControlError::bad_request(format!(
-                    "{name} must be in 0..=1, got {p}"
-                )));
-            }
+pub(crate) async fn set_faults(
+    State(shared): State<Arc<Shared>>,
+    Body(patch): Body<Value>,
+) -> Answer {
+    let mut world = shared.world();
+    let faults: Faults = patched(&world.cfg.faults, patch)?;
+    for (name, p) in [
+        ("duplicate_probability", faults.duplicate_probability),
+        ("reorder_probability", faults.reorder_probability),
+        (
+            "drop_first_attempt_probability",
+            faults.drop_first_attempt_probability,
+        ),
+    ] {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(ControlError::bad_request(format!(
+                "{name} must be in 0..=1, got {p}"
+            )));
         }
-        world.cfg.faults = faults.clone();
-        Ok(json!(faults))
-    })();
-    answer(&shared, result).await
+    }
+    world.cfg.faults = faults.clone();
+    Ok(Json(json!(faults)))
 }
 
 /// The run-time settings the control API can change.
@@ -145,34 +137,32 @@ fn settings_of(shared: &Shared) -> Settings {
 }
 
 /// `GET /_sandbox/settings`.
-pub(crate) async fn get_settings(State(shared): State<Arc<Shared>>) -> Response {
-    let settings = settings_of(&shared);
-    answer(&shared, Ok(json!(settings))).await
+pub(crate) async fn get_settings(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(settings_of(&shared)))
 }
 
 /// `POST /_sandbox/settings`: sets the fields given (deep merge), keeps the others.
-pub(crate) async fn set_settings(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let result = (|| {
-        let patch: Value = parse(&body)?;
-        let new: Settings = patched(&settings_of(&shared), patch)?;
-        if new.delivery.max_batch == 0 {
-            return Err(ControlError::bad_request(
-                "delivery.max_batch must be at least 1",
-            ));
-        }
-        let mut world = shared.world();
-        let c = &mut world.cfg;
-        c.webhook_url = new.webhook_url.clone();
-        c.window_error_sync = new.window_error_sync;
-        c.webhook_api_version = new.webhook_api_version;
-        c.template_review_ms = new.template_review_ms;
-        c.partner_removed_shape = new.partner_removed_shape;
-        c.bsuid = new.bsuid;
-        c.inactivity_days = new.inactivity_days;
-        c.status_timings = new.status_timings.clone();
-        c.delivery = new.delivery.clone();
-        c.history = new.history.clone();
-        Ok(json!(new))
-    })();
-    answer(&shared, result).await
+pub(crate) async fn set_settings(
+    State(shared): State<Arc<Shared>>,
+    Body(patch): Body<Value>,
+) -> Answer {
+    let new: Settings = patched(&settings_of(&shared), patch)?;
+    if new.delivery.max_batch == 0 {
+        return Err(ControlError::bad_request(
+            "delivery.max_batch must be at least 1",
+        ));
+    }
+    let mut world = shared.world();
+    let c = &mut world.cfg;
+    c.webhook_url = new.webhook_url.clone();
+    c.window_error_sync = new.window_error_sync;
+    c.webhook_api_version = new.webhook_api_version;
+    c.template_review_ms = new.template_review_ms;
+    c.partner_removed_shape = new.partner_removed_shape;
+    c.bsuid = new.bsuid;
+    c.inactivity_days = new.inactivity_days;
+    c.status_timings = new.status_timings.clone();
+    c.delivery = new.delivery.clone();
+    c.history = new.history.clone();
+    Ok(Json(json!(new)))
 }

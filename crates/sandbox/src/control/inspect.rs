@@ -4,16 +4,15 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use axum::Json;
 use axum::extract::{Query, State};
-use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::control::answer;
 use crate::server::Shared;
 
 /// `GET /_sandbox/sent`: every `/messages` request (accepted or refused), oldest first, with
 /// the message's latest status.
-pub(crate) async fn sent(State(shared): State<Arc<Shared>>) -> Response {
+pub(crate) async fn sent(State(shared): State<Arc<Shared>>) -> Json<Value> {
     let value = {
         let world = shared.world();
         let entries: Vec<Value> = world
@@ -31,7 +30,7 @@ pub(crate) async fn sent(State(shared): State<Arc<Shared>>) -> Response {
             .collect();
         json!({"sent": entries})
     };
-    answer(&shared, Ok(value)).await
+    Json(value)
 }
 
 /// `GET /_sandbox/webhooks/deliveries[?since=<delivery id>]`: each signed POST body with its
@@ -39,7 +38,7 @@ pub(crate) async fn sent(State(shared): State<Arc<Shared>>) -> Response {
 pub(crate) async fn deliveries(
     State(shared): State<Arc<Shared>>,
     Query(query): Query<BTreeMap<String, String>>,
-) -> Response {
+) -> Json<Value> {
     let since: u64 = query.get("since").and_then(|s| s.parse().ok()).unwrap_or(0);
     let value = {
         let world = shared.world();
@@ -64,29 +63,29 @@ pub(crate) async fn deliveries(
             .collect();
         json!({"deliveries": deliveries, "attempts": attempts})
     };
-    answer(&shared, Ok(value)).await
+    Json(value)
 }
 
 /// `GET /_sandbox/customers`.
-pub(crate) async fn customers(State(shared): State<Arc<Shared>>) -> Response {
+pub(crate) async fn customers(State(shared): State<Arc<Shared>>) -> Json<Value> {
     let value = json!({"customers": shared.world().customers.values().collect::<Vec<_>>()});
-    answer(&shared, Ok(value)).await
+    Json(value)
 }
 
 /// `GET /_sandbox/numbers`.
-pub(crate) async fn numbers(State(shared): State<Arc<Shared>>) -> Response {
+pub(crate) async fn numbers(State(shared): State<Arc<Shared>>) -> Json<Value> {
     let value = json!({"numbers": shared.world().numbers.values().collect::<Vec<_>>()});
-    answer(&shared, Ok(value)).await
+    Json(value)
 }
 
 /// `GET /_sandbox/templates`.
-pub(crate) async fn templates(State(shared): State<Arc<Shared>>) -> Response {
+pub(crate) async fn templates(State(shared): State<Arc<Shared>>) -> Json<Value> {
     let value = json!({"templates": shared.world().templates.items.values().collect::<Vec<_>>()});
-    answer(&shared, Ok(value)).await
+    Json(value)
 }
 
 /// `GET /_sandbox/state`: everything, for debugging and assertions.
-pub(crate) async fn state(State(shared): State<Arc<Shared>>) -> Response {
+pub(crate) async fn state(State(shared): State<Arc<Shared>>) -> Json<Value> {
     let value = {
         let world = shared.world();
         let threads: Vec<Value> = world
@@ -114,5 +113,5 @@ pub(crate) async fn state(State(shared): State<Arc<Shared>>) -> Response {
             "faults": world.cfg.faults,
         })
     };
-    answer(&shared, Ok(value)).await
+    Json(value)
 }

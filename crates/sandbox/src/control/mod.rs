@@ -2,8 +2,8 @@
 //! faults, inspect what Meta received and sent. Documented in `CONTROL-API.md`; the paths and
 //! answer shapes are a contract other scripts rely on.
 //!
-//! Every mutating call delivers the webhooks it caused (and anything else due) before it
-//! answers, so tests need no sleeps.
+//! Every JSON call that succeeds delivers the webhooks it caused (and anything else due)
+//! before it answers, so tests need no sleeps (`deliver_then_answer`).
 
 mod clock;
 mod customers;
@@ -14,11 +14,13 @@ mod verify;
 
 use std::sync::Arc;
 
-use axum::Json;
-use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -36,8 +38,26 @@ impl IntoResponse for ControlError {
     }
 }
 
+/// What a JSON control call answers: its JSON, or an error naming what was wrong.
+pub(crate) type Answer = Result<Json<Value>, ControlError>;
+
+/// A control call's JSON body (an empty body reads as `{}`); one that does not parse is
+/// refused with 400, naming what was wrong.
+pub(crate) struct Body<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Response> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        parse(&bytes).map(Body).map_err(IntoResponse::into_response)
+    }
+}
+
 /// Parses a JSON body (an empty body reads as `{}`), naming what was wrong.
-pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ControlError> {
+fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ControlError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
@@ -47,19 +67,23 @@ pub(crate) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ControlError>
         .map_err(|e| ControlError::bad_request(format!("invalid request body: {e}")))
 }
 
-/// Delivers what the call caused, then answers.
-pub(crate) async fn answer(shared: &Shared, result: Result<Value, ControlError>) -> Response {
-    match result {
-        Ok(value) => {
-            shared.pump().await;
-            Json(value).into_response()
-        }
-        Err(e) => e.into_response(),
+/// Delivers what a successful call caused (and anything else due) before it answers, so
+/// callers need no sleeps. A refused call changed nothing, so it answers at once.
+async fn deliver_then_answer(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    if response.status().is_success() {
+        shared.pump().await;
     }
+    response
 }
 
-/// All control routes.
-pub(crate) fn router() -> Router<Arc<Shared>> {
+/// All control routes. Every JSON call delivers what it caused before answering; the signup
+/// window's HTML pages do not.
+pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/customers", get(inspect::customers))
         .route("/customers/{wa_id}/send", post(customers::send))
@@ -109,4 +133,6 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/sent", get(inspect::sent))
         .route("/state", get(inspect::state))
         .merge(crate::signup::routes())
+        .layer(middleware::from_fn_with_state(shared, deliver_then_answer))
+        .merge(crate::signup::pages())
 }

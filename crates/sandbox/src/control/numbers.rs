@@ -3,38 +3,38 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::config::PairRate;
-use crate::control::{answer, parse};
+use crate::control::{Answer, Body};
 use crate::error::ControlError;
 use crate::server::Shared;
+use crate::state::messages::Origin;
 use crate::state::waba::MAX_THROUGHPUT_MPS;
 use crate::world::StatusStep;
 
-fn lifecycle(shared: &Shared, pnid: &str) -> serde_json::Value {
+/// Answers with the number's lifecycle once `change` (which takes the world lock itself) has
+/// succeeded.
+fn lifecycle(shared: &Shared, pnid: &str, change: Result<(), ControlError>) -> Answer {
+    change?;
     let world = shared.world();
     let number = &world.numbers[pnid];
-    json!({"phone_number_id": pnid, "lifecycle": number.lifecycle, "onboarded_at": number.onboarded_at})
+    Ok(Json(
+        json!({"phone_number_id": pnid, "lifecycle": number.lifecycle, "onboarded_at": number.onboarded_at}),
+    ))
 }
 
 /// `POST /_sandbox/numbers/{pnid}/onboard`.
-pub(crate) async fn onboard(
-    State(shared): State<Arc<Shared>>,
-    Path(pnid): Path<String>,
-) -> Response {
-    // The world lock must be released before `lifecycle` takes it again.
+pub(crate) async fn onboard(State(shared): State<Arc<Shared>>, Path(pnid): Path<String>) -> Answer {
     let outcome = shared.world().onboard(&pnid);
-    let result = outcome.map(|()| lifecycle(&shared, &pnid));
-    answer(&shared, result).await
+    lifecycle(&shared, &pnid, outcome)
 }
 
 #[derive(Deserialize)]
-struct DisconnectBody {
+pub(super) struct DisconnectBody {
     #[serde(default)]
     reason: Option<String>,
     #[serde(default)]
@@ -45,43 +45,35 @@ struct DisconnectBody {
 pub(crate) async fn disconnect(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = parse::<DisconnectBody>(&body).and_then(|req| {
-        let outcome = shared.world().owner_disconnect(
-            &pnid,
-            req.reason.as_deref(),
-            req.initiated_by.as_deref(),
-        );
-        outcome.map(|()| lifecycle(&shared, &pnid))
-    });
-    answer(&shared, result).await
+    Body(req): Body<DisconnectBody>,
+) -> Answer {
+    let outcome =
+        shared
+            .world()
+            .owner_disconnect(&pnid, req.reason.as_deref(), req.initiated_by.as_deref());
+    lifecycle(&shared, &pnid, outcome)
 }
 
 /// `POST /_sandbox/numbers/{pnid}/offboard`.
 pub(crate) async fn offboard(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-) -> Response {
-    // The world lock must be released before `lifecycle` takes it again.
+) -> Answer {
     let outcome = shared.world().offboard(&pnid);
-    let result = outcome.map(|()| lifecycle(&shared, &pnid));
-    answer(&shared, result).await
+    lifecycle(&shared, &pnid, outcome)
 }
 
 /// `POST /_sandbox/numbers/{pnid}/reconnect`.
 pub(crate) async fn reconnect(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-) -> Response {
-    // The world lock must be released before `lifecycle` takes it again.
+) -> Answer {
     let outcome = shared.world().reconnect(&pnid);
-    let result = outcome.map(|()| lifecycle(&shared, &pnid));
-    answer(&shared, result).await
+    lifecycle(&shared, &pnid, outcome)
 }
 
 #[derive(Deserialize)]
-struct LimitsBody {
+pub(super) struct LimitsBody {
     #[serde(default)]
     throughput_mps: Option<u32>,
     #[serde(default)]
@@ -92,39 +84,35 @@ struct LimitsBody {
 pub(crate) async fn limits(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let req: LimitsBody = parse(&body)?;
-        let mut world = shared.world();
-        world.require_number(&pnid)?;
-        let number = world.numbers.get_mut(&pnid).expect("checked");
-        if let Some(mps) = req.throughput_mps {
-            if !(1..=MAX_THROUGHPUT_MPS).contains(&mps) {
-                return Err(ControlError::bad_request(format!(
-                    "throughput_mps must be between 1 and {MAX_THROUGHPUT_MPS}, got {mps}"
-                )));
-            }
-            number.throughput_mps = mps;
+    Body(req): Body<LimitsBody>,
+) -> Answer {
+    let mut world = shared.world();
+    world.require_number(&pnid)?;
+    let number = world.numbers.get_mut(&pnid).expect("checked");
+    if let Some(mps) = req.throughput_mps {
+        if !(1..=MAX_THROUGHPUT_MPS).contains(&mps) {
+            return Err(ControlError::bad_request(format!(
+                "throughput_mps must be between 1 and {MAX_THROUGHPUT_MPS}, got {mps}"
+            )));
         }
-        if let Some(rate) = req.pair_rate {
-            if rate.interval_ms == 0 || rate.burst == 0 {
-                return Err(ControlError::bad_request(
-                    "pair_rate.interval_ms and pair_rate.burst must be at least 1",
-                ));
-            }
-            number.pair_rate = rate;
+        number.throughput_mps = mps;
+    }
+    if let Some(rate) = req.pair_rate {
+        if rate.interval_ms == 0 || rate.burst == 0 {
+            return Err(ControlError::bad_request(
+                "pair_rate.interval_ms and pair_rate.burst must be at least 1",
+            ));
         }
-        Ok(
-            json!({"phone_number_id": pnid, "throughput_mps": number.throughput_mps,
-                  "pair_rate": number.pair_rate}),
-        )
-    })();
-    answer(&shared, result).await
+        number.pair_rate = rate;
+    }
+    Ok(Json(
+        json!({"phone_number_id": pnid, "throughput_mps": number.throughput_mps,
+              "pair_rate": number.pair_rate}),
+    ))
 }
 
 #[derive(Deserialize)]
-struct StatusBody {
+pub(super) struct StatusBody {
     status: String,
     #[serde(default)]
     error_code: Option<i64>,
@@ -134,33 +122,29 @@ struct StatusBody {
 pub(crate) async fn force_status(
     State(shared): State<Arc<Shared>>,
     Path(wamid): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let req: StatusBody = parse(&body)?;
-        let step = StatusStep::parse(&req.status, req.error_code).ok_or_else(|| {
-            ControlError::bad_request(format!(
-                "status must be sent, delivered, read, played or failed, not {:?}",
-                req.status
-            ))
-        })?;
-        let is_api = shared
-            .world()
-            .messages
-            .get(&wamid)
-            .is_some_and(|m| m.origin == crate::state::messages::Origin::Api);
-        if !is_api || !shared.world().emit_status(&wamid, step) {
-            return Err(ControlError::not_found(format!(
-                "{wamid} is not a message sent through the API"
-            )));
-        }
-        Ok(json!({"wamid": wamid, "status": req.status}))
-    })();
-    answer(&shared, result).await
+    Body(req): Body<StatusBody>,
+) -> Answer {
+    let step = StatusStep::parse(&req.status, req.error_code).ok_or_else(|| {
+        ControlError::bad_request(format!(
+            "status must be sent, delivered, read, played or failed, not {:?}",
+            req.status
+        ))
+    })?;
+    let mut world = shared.world();
+    let is_api = world
+        .messages
+        .get(&wamid)
+        .is_some_and(|m| m.origin == Origin::Api);
+    if !is_api || !world.emit_status(&wamid, step) {
+        return Err(ControlError::not_found(format!(
+            "{wamid} is not a message sent through the API"
+        )));
+    }
+    Ok(Json(json!({"wamid": wamid, "status": req.status})))
 }
 
 #[derive(Deserialize)]
-struct RejectBody {
+pub(super) struct RejectBody {
     #[serde(default)]
     reason: Option<String>,
 }
@@ -169,25 +153,19 @@ struct RejectBody {
 pub(crate) async fn approve_template(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-) -> Response {
-    let result = shared
-        .world()
-        .review_template(&id, true, None)
-        .map(|()| json!({"id": id, "status": "APPROVED"}));
-    answer(&shared, result).await
+) -> Answer {
+    shared.world().review_template(&id, true, None)?;
+    Ok(Json(json!({"id": id, "status": "APPROVED"})))
 }
 
 /// `POST /_sandbox/templates/{id}/reject` with an optional `reason`.
 pub(crate) async fn reject_template(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = parse::<RejectBody>(&body).and_then(|req| {
-        shared
-            .world()
-            .review_template(&id, false, req.reason.as_deref())
-            .map(|()| json!({"id": id, "status": "REJECTED"}))
-    });
-    answer(&shared, result).await
+    Body(req): Body<RejectBody>,
+) -> Answer {
+    shared
+        .world()
+        .review_template(&id, false, req.reason.as_deref())?;
+    Ok(Json(json!({"id": id, "status": "REJECTED"})))
 }

@@ -2,19 +2,18 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::Json;
 use axum::extract::{Path, State};
-use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::control::{answer, parse};
+use crate::control::{Answer, Body};
 use crate::error::ControlError;
 use crate::server::Shared;
 use crate::world::phone_ops::SeedMessage;
 
 #[derive(Deserialize)]
-struct SendBody {
+pub(super) struct SendBody {
     to: String,
     message: Value,
 }
@@ -23,18 +22,16 @@ struct SendBody {
 pub(crate) async fn send(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let req: SendBody = parse(&body)?;
-        let (wamid, media_id) = shared.world().phone_send(&pnid, &req.to, req.message)?;
-        Ok(json!({"wamid": wamid, "phone_number_id": pnid, "to": req.to, "media_id": media_id}))
-    })();
-    answer(&shared, result).await
+    Body(req): Body<SendBody>,
+) -> Answer {
+    let (wamid, media_id) = shared.world().phone_send(&pnid, &req.to, req.message)?;
+    Ok(Json(
+        json!({"wamid": wamid, "phone_number_id": pnid, "to": req.to, "media_id": media_id}),
+    ))
 }
 
 #[derive(Deserialize)]
-struct EditBody {
+pub(super) struct EditBody {
     message_id: String,
     #[serde(default)]
     message: Option<Value>,
@@ -44,39 +41,35 @@ struct EditBody {
 pub(crate) async fn edit(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let req: EditBody = parse(&body)?;
-        let message = req
-            .message
-            .ok_or_else(|| ControlError::bad_request("`message` (the new content) is required"))?;
-        let wamid = shared
-            .world()
-            .phone_edit_or_revoke(&pnid, &req.message_id, Some(message))?;
-        Ok(json!({"wamid": wamid, "original_message_id": req.message_id}))
-    })();
-    answer(&shared, result).await
+    Body(req): Body<EditBody>,
+) -> Answer {
+    let message = req
+        .message
+        .ok_or_else(|| ControlError::bad_request("`message` (the new content) is required"))?;
+    let wamid = shared
+        .world()
+        .phone_edit_or_revoke(&pnid, &req.message_id, Some(message))?;
+    Ok(Json(
+        json!({"wamid": wamid, "original_message_id": req.message_id}),
+    ))
 }
 
 /// `POST /_sandbox/phones/{pnid}/revoke`.
 pub(crate) async fn revoke(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let req: EditBody = parse(&body)?;
-        let wamid = shared
-            .world()
-            .phone_edit_or_revoke(&pnid, &req.message_id, None)?;
-        Ok(json!({"wamid": wamid, "original_message_id": req.message_id}))
-    })();
-    answer(&shared, result).await
+    Body(req): Body<EditBody>,
+) -> Answer {
+    let wamid = shared
+        .world()
+        .phone_edit_or_revoke(&pnid, &req.message_id, None)?;
+    Ok(Json(
+        json!({"wamid": wamid, "original_message_id": req.message_id}),
+    ))
 }
 
 #[derive(Deserialize)]
-struct ContactBody {
+pub(super) struct ContactBody {
     phone_number: String,
     full_name: String,
     #[serde(default)]
@@ -87,59 +80,48 @@ struct ContactBody {
 pub(crate) async fn contact_upsert(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let req: ContactBody = parse(&body)?;
-        shared.world().phone_contact(
-            &pnid,
-            &req.phone_number,
-            Some((req.full_name.clone(), req.first_name.clone())),
-        )?;
-        Ok(json!({"phone_number": req.phone_number, "full_name": req.full_name, "action": "add"}))
-    })();
-    answer(&shared, result).await
+    Body(req): Body<ContactBody>,
+) -> Answer {
+    shared.world().phone_contact(
+        &pnid,
+        &req.phone_number,
+        Some((req.full_name.clone(), req.first_name)),
+    )?;
+    Ok(Json(
+        json!({"phone_number": req.phone_number, "full_name": req.full_name, "action": "add"}),
+    ))
 }
 
 /// `DELETE /_sandbox/phones/{pnid}/contacts/{phone}`.
 pub(crate) async fn contact_remove(
     State(shared): State<Arc<Shared>>,
     Path((pnid, phone)): Path<(String, String)>,
-) -> Response {
-    let result = (|| {
-        shared.world().phone_contact(&pnid, &phone, None)?;
-        Ok(json!({"phone_number": phone, "action": "remove"}))
-    })();
-    answer(&shared, result).await
+) -> Answer {
+    shared.world().phone_contact(&pnid, &phone, None)?;
+    Ok(Json(json!({"phone_number": phone, "action": "remove"})))
 }
 
 /// `GET /_sandbox/phones/{pnid}/contacts`.
 pub(crate) async fn contacts(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-) -> Response {
-    let result = (|| {
-        let world = shared.world();
-        let phone = world
-            .phones
-            .get(&pnid)
-            .ok_or_else(|| ControlError::not_found(format!("{pnid} has no phone app")))?;
-        Ok(json!({"contacts": phone.contacts}))
-    })();
-    answer(&shared, result).await
+) -> Answer {
+    let world = shared.world();
+    let phone = world
+        .phones
+        .get(&pnid)
+        .ok_or_else(|| ControlError::not_found(format!("{pnid} has no phone app")))?;
+    Ok(Json(json!({"contacts": phone.contacts})))
 }
 
 /// `POST /_sandbox/phones/{pnid}/open`: the owner opens the app.
-pub(crate) async fn open(State(shared): State<Arc<Shared>>, Path(pnid): Path<String>) -> Response {
-    let result = (|| {
-        let at = shared.world().phone_open(&pnid)?;
-        Ok(json!({"phone_number_id": pnid, "last_opened_at": at}))
-    })();
-    answer(&shared, result).await
+pub(crate) async fn open(State(shared): State<Arc<Shared>>, Path(pnid): Path<String>) -> Answer {
+    let at = shared.world().phone_open(&pnid)?;
+    Ok(Json(json!({"phone_number_id": pnid, "last_opened_at": at})))
 }
 
 #[derive(Deserialize)]
-struct SeedBody {
+pub(super) struct SeedBody {
     threads: Vec<SeedThread>,
 }
 
@@ -196,50 +178,45 @@ fn seed_message(item: SeedItem) -> Result<SeedMessage, ControlError> {
 pub(crate) async fn history_seed(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = (|| {
-        let req: SeedBody = parse(&body)?;
-        let mut threads = Vec::new();
-        for thread in req.threads {
-            let messages = thread
-                .messages
-                .into_iter()
-                .map(seed_message)
-                .collect::<Result<Vec<_>, _>>()?;
-            let wamids = shared.world().phone_seed_history(
-                &pnid,
-                &thread.wa_id,
-                thread.name.as_deref(),
-                messages,
-            )?;
-            threads.push(json!({"wa_id": thread.wa_id, "wamids": wamids}));
-        }
-        Ok(json!({"phone_number_id": pnid, "threads": threads}))
-    })();
-    answer(&shared, result).await
+    Body(req): Body<SeedBody>,
+) -> Answer {
+    let mut threads = Vec::new();
+    for thread in req.threads {
+        let messages = thread
+            .messages
+            .into_iter()
+            .map(seed_message)
+            .collect::<Result<Vec<_>, _>>()?;
+        let wamids = shared.world().phone_seed_history(
+            &pnid,
+            &thread.wa_id,
+            thread.name.as_deref(),
+            messages,
+        )?;
+        threads.push(json!({"wa_id": thread.wa_id, "wamids": wamids}));
+    }
+    Ok(Json(json!({"phone_number_id": pnid, "threads": threads})))
 }
 
 /// `POST /_sandbox/phones/{pnid}/history/decline`: the owner declines history sharing.
 pub(crate) async fn history_decline(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-) -> Response {
-    let result = (|| {
-        shared.world().phone_history_sharing(&pnid, false)?;
-        Ok(json!({"phone_number_id": pnid, "history_sharing": false}))
-    })();
-    answer(&shared, result).await
+) -> Answer {
+    history_sharing(&shared, pnid, false)
 }
 
 /// `POST /_sandbox/phones/{pnid}/history/share`: sharing back on.
 pub(crate) async fn history_share(
     State(shared): State<Arc<Shared>>,
     Path(pnid): Path<String>,
-) -> Response {
-    let result = (|| {
-        shared.world().phone_history_sharing(&pnid, true)?;
-        Ok(json!({"phone_number_id": pnid, "history_sharing": true}))
-    })();
-    answer(&shared, result).await
+) -> Answer {
+    history_sharing(&shared, pnid, true)
+}
+
+fn history_sharing(shared: &Shared, pnid: String, on: bool) -> Answer {
+    shared.world().phone_history_sharing(&pnid, on)?;
+    Ok(Json(
+        json!({"phone_number_id": pnid, "history_sharing": on}),
+    ))
 }

@@ -4,19 +4,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Bytes;
+use axum::Json;
 use axum::extract::State;
-use axum::response::Response;
 use meta::webhook::verification::MODE_SUBSCRIBE;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::control::{answer, parse};
+use crate::control::{Answer, Body};
 use crate::error::ControlError;
 use crate::server::Shared;
 
 #[derive(Deserialize)]
-struct VerifyBody {
+pub(super) struct VerifyBody {
     verify_token: String,
     #[serde(default)]
     url: Option<String>,
@@ -24,41 +23,39 @@ struct VerifyBody {
 
 /// Sends `GET <url>?hub.mode=subscribe&hub.challenge=<C>&hub.verify_token=<T>` and reports
 /// whether the endpoint answered 200 with exactly `<C>` (the only answer Meta accepts).
-pub(crate) async fn verify(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let result = async {
-        let req: VerifyBody = parse(&body)?;
-        let (url, challenge, timeout_ms) = {
-            let mut world = shared.world();
-            let url = req.url.clone().or_else(|| world.cfg.webhook_url.clone());
-            let url = url.ok_or_else(|| ControlError::conflict("no webhook URL is configured"))?;
-            (url, world.ids.numeric(10), world.cfg.delivery.timeout_ms)
-        };
-        let separator = if url.contains('?') { '&' } else { '?' };
-        let target = format!(
-            "{url}{separator}hub.mode={MODE_SUBSCRIBE}&hub.challenge={challenge}&hub.verify_token={}",
-            encode(&req.verify_token)
-        );
-        let sent = shared
-            .http
-            .get(&target)
-            .timeout(Duration::from_millis(timeout_ms.max(1)))
-            .send()
-            .await;
-        let (status, text) = match sent {
-            Ok(res) => (
-                Some(res.status().as_u16()),
-                res.text().await.unwrap_or_default(),
-            ),
-            Err(e) => (None, e.to_string()),
-        };
-        let verified = status == Some(200) && text == challenge;
-        Ok(
-            json!({"verified": verified, "url": url, "challenge": challenge,
-                  "status_code": status, "body": text}),
-        )
-    }
-    .await;
-    answer(&shared, result).await
+pub(crate) async fn verify(
+    State(shared): State<Arc<Shared>>,
+    Body(req): Body<VerifyBody>,
+) -> Answer {
+    let (url, challenge, timeout_ms) = {
+        let mut world = shared.world();
+        let url = req.url.clone().or_else(|| world.cfg.webhook_url.clone());
+        let url = url.ok_or_else(|| ControlError::conflict("no webhook URL is configured"))?;
+        (url, world.ids.numeric(10), world.cfg.delivery.timeout_ms)
+    };
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let target = format!(
+        "{url}{separator}hub.mode={MODE_SUBSCRIBE}&hub.challenge={challenge}&hub.verify_token={}",
+        encode(&req.verify_token)
+    );
+    let sent = shared
+        .http
+        .get(&target)
+        .timeout(Duration::from_millis(timeout_ms.max(1)))
+        .send()
+        .await;
+    let (status, text) = match sent {
+        Ok(res) => (
+            Some(res.status().as_u16()),
+            res.text().await.unwrap_or_default(),
+        ),
+        Err(e) => (None, e.to_string()),
+    };
+    let verified = status == Some(200) && text == challenge;
+    Ok(Json(
+        json!({"verified": verified, "url": url, "challenge": challenge,
+              "status_code": status, "body": text}),
+    ))
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay as they are).

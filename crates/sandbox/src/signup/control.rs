@@ -4,32 +4,36 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::ops::ProspectSpec;
 use super::{Facts, Prospect, Session, page};
 use crate::config::NumberMode;
-use crate::control::{answer, parse};
+use crate::control::{Answer, Body};
 use crate::error::ControlError;
 use crate::server::Shared;
 
-/// The routes, relative to `/_sandbox`.
+/// The JSON routes, relative to `/_sandbox`.
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/signup", get(window))
         .route("/signup/sessions", post(create_session))
         .route("/signup/numbers", get(list_numbers).post(add_number))
         .route("/signup/numbers/{phone}", post(set_facts))
         .route("/signup/{session}", get(session_state))
         .route("/signup/{session}/scan", post(scan))
         .route("/signup/{session}/cancel", post(cancel))
+}
+
+/// The HTML pages (the window and where its QR code leads), relative to `/_sandbox`.
+pub(crate) fn pages() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/signup", get(window))
         .route("/signup/{session}/phone", get(phone_page))
 }
 
@@ -110,26 +114,21 @@ struct SessionBody {
 }
 
 /// `POST /_sandbox/signup/sessions`: a window's session without the page (scripts, tests).
-async fn create_session(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let result = parse::<SessionBody>(&body).and_then(|b| {
-        shared
-            .world()
-            .open_signup(
-                &b.app_id,
-                &b.config_id,
-                b.feature.as_deref(),
-                b.origin.as_deref(),
-                b.phone.as_deref(),
-            )
-            .map(|s| session_json(&s))
-    });
-    answer(&shared, result).await
+async fn create_session(State(shared): State<Arc<Shared>>, Body(b): Body<SessionBody>) -> Answer {
+    let session = shared.world().open_signup(
+        &b.app_id,
+        &b.config_id,
+        b.feature.as_deref(),
+        b.origin.as_deref(),
+        b.phone.as_deref(),
+    )?;
+    Ok(Json(session_json(&session)))
 }
 
 /// `GET /_sandbox/signup/{session}`.
-async fn session_state(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    let result = shared.world().signup_session(&id).map(session_json);
-    answer(&shared, result).await
+async fn session_state(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Answer {
+    let world = shared.world();
+    Ok(Json(session_json(world.signup_session(&id)?)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -141,22 +140,23 @@ struct ScanBody {
 }
 
 /// `POST /_sandbox/signup/{session}/scan`: the phone scans and the owner confirms.
-async fn scan(State(shared): State<Arc<Shared>>, Path(id): Path<String>, body: Bytes) -> Response {
-    let result = parse::<ScanBody>(&body).and_then(|b| {
-        let scanned = shared.world().scan(
-            &id,
-            b.phone_number.as_deref(),
-            b.share_history.unwrap_or(true),
-        );
-        scanned.map(|s| session_json(&s))
-    });
-    answer(&shared, result).await
+async fn scan(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    Body(b): Body<ScanBody>,
+) -> Answer {
+    let session = shared.world().scan(
+        &id,
+        b.phone_number.as_deref(),
+        b.share_history.unwrap_or(true),
+    )?;
+    Ok(Json(session_json(&session)))
 }
 
 /// `POST /_sandbox/signup/{session}/cancel`.
-async fn cancel(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    let result = shared.world().cancel_signup(&id).map(|s| session_json(&s));
-    answer(&shared, result).await
+async fn cancel(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Answer {
+    let session = shared.world().cancel_signup(&id)?;
+    Ok(Json(session_json(&session)))
 }
 
 /// `GET /_sandbox/signup/{session}/phone`: where the QR code leads.
@@ -199,62 +199,53 @@ fn prospect_json(world: &crate::world::World, p: &Prospect) -> Value {
 }
 
 /// `GET /_sandbox/signup/numbers`.
-async fn list_numbers(State(shared): State<Arc<Shared>>) -> Response {
-    let value = {
-        let world = shared.world();
-        let numbers: Vec<Value> = world
-            .signup
-            .prospects
-            .values()
-            .map(|p| prospect_json(&world, p))
-            .collect();
-        json!({"numbers": numbers})
-    };
-    answer(&shared, Ok(value)).await
+async fn list_numbers(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let world = shared.world();
+    let numbers: Vec<Value> = world
+        .signup
+        .prospects
+        .values()
+        .map(|p| prospect_json(&world, p))
+        .collect();
+    Json(json!({"numbers": numbers}))
 }
 
 /// `POST /_sandbox/signup/numbers`: a number available for signup, with its facts.
-async fn add_number(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let result = parse::<ProspectSpec>(&body).and_then(|spec| {
-        let mut world = shared.world();
-        let p = world.add_prospect(spec)?;
-        Ok(prospect_json(&world, &p))
-    });
-    answer(&shared, result).await
+async fn add_number(State(shared): State<Arc<Shared>>, Body(spec): Body<ProspectSpec>) -> Answer {
+    let mut world = shared.world();
+    let p = world.add_prospect(spec)?;
+    Ok(Json(prospect_json(&world, &p)))
 }
 
 /// `POST /_sandbox/signup/numbers/{phone}`: changes some of a number's facts.
 async fn set_facts(
     State(shared): State<Arc<Shared>>,
     Path(phone): Path<String>,
-    body: Bytes,
-) -> Response {
-    let result = parse::<BTreeMap<String, Value>>(&body).and_then(|changes| {
-        let mut world = shared.world();
-        let display = crate::world::normalize_phone(&phone).unwrap_or(phone.clone());
-        let prospect = world
-            .signup
-            .prospects
-            .get(&display)
-            .ok_or_else(|| ControlError::not_found(format!("{display} is not a number available for signup")))?;
-        let mut facts = serde_json::to_value(&prospect.facts).unwrap_or(Value::Null);
-        for (key, value) in changes {
-            if facts.get(&key).is_none() {
-                return Err(ControlError::bad_request(format!(
-                    "unknown fact {key:?} (app_version, days_in_use, business_verified, facebook_page_linked)"
-                )));
-            }
-            facts[&key] = value;
+    Body(changes): Body<BTreeMap<String, Value>>,
+) -> Answer {
+    let mut world = shared.world();
+    let display = crate::world::normalize_phone(&phone).unwrap_or(phone.clone());
+    let prospect = world.signup.prospects.get(&display).ok_or_else(|| {
+        ControlError::not_found(format!("{display} is not a number available for signup"))
+    })?;
+    let mut facts = serde_json::to_value(&prospect.facts).unwrap_or(Value::Null);
+    for (key, value) in changes {
+        if facts.get(&key).is_none() {
+            return Err(ControlError::bad_request(format!(
+                "unknown fact {key:?} (app_version, days_in_use, business_verified, facebook_page_linked)"
+            )));
         }
-        let facts: Facts = serde_json::from_value(facts)
-            .map_err(|e| ControlError::bad_request(format!("invalid facts: {e}")))?;
-        if super::parse_version(&facts.app_version).is_none() {
-            return Err(ControlError::bad_request("app_version must look like 2.24.17"));
-        }
-        let prospect = world.signup.prospects.get_mut(&display).expect("checked");
-        prospect.facts = facts;
-        let p = prospect.clone();
-        Ok(prospect_json(&world, &p))
-    });
-    answer(&shared, result).await
+        facts[&key] = value;
+    }
+    let facts: Facts = serde_json::from_value(facts)
+        .map_err(|e| ControlError::bad_request(format!("invalid facts: {e}")))?;
+    if super::parse_version(&facts.app_version).is_none() {
+        return Err(ControlError::bad_request(
+            "app_version must look like 2.24.17",
+        ));
+    }
+    let prospect = world.signup.prospects.get_mut(&display).expect("checked");
+    prospect.facts = facts;
+    let p = prospect.clone();
+    Ok(Json(prospect_json(&world, &p)))
 }

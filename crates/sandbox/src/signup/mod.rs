@@ -28,7 +28,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use control::routes;
+pub(crate) use control::{pages, routes};
 
 use crate::config::NumberMode;
 
