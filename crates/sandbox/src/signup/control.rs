@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::ops::ProspectSpec;
+use super::prospects::ProspectSpec;
 use super::{Facts, Prospect, Session, page};
 use crate::config::NumberMode;
 use crate::control::{Answer, Body};

@@ -9,7 +9,8 @@
 //! give, so the hub walks the real path: code → `GET /oauth/access_token` → business token →
 //! `POST /{waba}/subscribed_apps` → (Cloud API) `POST /{phone}/register` → `smb_app_data`.
 //!
-//! - `ops`: the state changes (seeding, sessions, scanning, codes, tokens, registration).
+//! - The state changes: `prospects` (the numbers on offer, seeded or added), `ops` (sessions
+//!   and scanning), `connect` (the number, codes, tokens, registration).
 //! - `page`: the popup and phone pages. `control`: the `/_sandbox/signup` routes.
 //! - The Graph side (`/oauth/access_token`, `/register`, business-token scope) is in
 //!   `crate::graph::signup`.
@@ -17,9 +18,11 @@
 //! Randomness comes from its own seeded stream, so using signup never changes the ids of a run
 //! that does not.
 
+mod connect;
 mod control;
 mod ops;
 mod page;
+mod prospects;
 
 use std::collections::{BTreeMap, BTreeSet};
 
