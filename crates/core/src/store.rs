@@ -21,7 +21,7 @@ mod records;
 pub use inbox::{
     By, CannedResponseRecord, ChatRead, InboxStore, LabelCount, NewCannedResponse, NewNote,
     NewSession, NewUser, NoteRecord, NotificationKind, NotificationRecord, OrgRecord,
-    SessionRecord, UserLogin, UserRecord, UserRef,
+    SessionRecord, UserLogin, UserRecord, UserRef, WokenChat,
 };
 pub use onboarding::{
     AuditActor, AuditFilter, AuditRecord, NewAudit, NewOnboarding, NewSyncRequest,

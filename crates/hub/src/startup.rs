@@ -19,6 +19,7 @@ use crate::clock::SystemClock;
 use crate::config::Config;
 use crate::doorbell::{Doorbell, WatchDoorbell};
 use crate::http::{self, AppState, WEBHOOK_PATH};
+use crate::inbox::snoozes::SnoozeWorker;
 use crate::onboarding::Onboarding;
 use crate::outbox::Sending;
 use crate::webhook::{MissingAppSecret, WebhookSettings};
@@ -118,6 +119,7 @@ pub struct App {
     shutdown: ShutdownHandle,
     sending: Arc<Sending>,
     onboarding: Arc<Onboarding>,
+    snoozes: Arc<SnoozeWorker>,
 }
 
 impl App {
@@ -158,6 +160,11 @@ impl App {
             deps.clock.clone(),
             sending.graph.clone(),
         )?;
+        let snoozes = Arc::new(SnoozeWorker::new(
+            store.clone(),
+            deps.clock.clone(),
+            doorbell.clone(),
+        ));
         let state = AppState {
             store: store.clone(),
             clock: deps.clock,
@@ -184,6 +191,7 @@ impl App {
             shutdown: ShutdownHandle { tx: Arc::new(tx) },
             sending,
             onboarding,
+            snoozes,
         })
     }
 
@@ -224,6 +232,12 @@ impl App {
         self.onboarding.clone()
     }
 
+    /// The snooze worker; tests move a manual clock and call
+    /// [`SnoozeWorker::wake_once`] instead of waiting for its tick.
+    pub fn snoozes(&self) -> Arc<SnoozeWorker> {
+        self.snoozes.clone()
+    }
+
     /// A handle that stops the server.
     pub fn shutdown_handle(&self) -> ShutdownHandle {
         self.shutdown.clone()
@@ -235,6 +249,7 @@ impl App {
             .spawn_workers(self.org, self.shutdown.tx.subscribe());
         self.onboarding
             .spawn_reminders(self.org, self.shutdown.tx.subscribe());
+        Arc::clone(&self.snoozes).spawn(self.shutdown.tx.subscribe());
         let mut stop = self.shutdown.tx.subscribe();
         let stopped = async move {
             // An error means every sender is gone, which also means stop.

@@ -39,8 +39,9 @@ pub use suite::history::{
 };
 pub use suite::inbox::changes::{
     assignees_and_chats_belong_to_the_organization, assigning_notifies_the_assignee_unless_self,
-    labels_replace_the_set_and_are_counted, reading_a_chat_marks_customer_messages_read,
-    resolve_and_reopen_are_announced_once, snoozes_end_by_themselves,
+    ended_snoozes_are_stored_and_announced_once, labels_replace_the_set_and_are_counted,
+    reading_a_chat_marks_customer_messages_read, resolve_and_reopen_are_announced_once,
+    snoozes_end_by_themselves,
 };
 pub use suite::inbox::lists::{
     label_and_number_filters_combine, status_filter_pages_and_ends_snoozes, views_list_by_assignee,
@@ -214,6 +215,7 @@ macro_rules! contract_suite {
             assignees_and_chats_belong_to_the_organization,
             resolve_and_reopen_are_announced_once,
             snoozes_end_by_themselves,
+            ended_snoozes_are_stored_and_announced_once,
             labels_replace_the_set_and_are_counted,
             reading_a_chat_marks_customer_messages_read,
             // the shared inbox: lists

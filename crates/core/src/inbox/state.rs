@@ -212,6 +212,26 @@ impl InboxState {
         })
     }
 
+    /// The end of a snooze whose time has passed at `now`, to store and announce: open, with no
+    /// snooze time. `None` while the snooze runs, and for a chat that is not snoozed.
+    pub fn wake(&self, now: Timestamp) -> Option<ChatUpdate> {
+        let woken = self.status == InboxStatus::Snoozed
+            && self.status.effective(self.snoozed_until, now) == InboxStatus::Open;
+        if !woken {
+            return None;
+        }
+        let next = InboxState {
+            status: InboxStatus::Open,
+            snoozed_until: None,
+            ..self.clone()
+        };
+        let fields = self.fields_changed(&next);
+        Some(ChatUpdate {
+            state: next,
+            fields,
+        })
+    }
+
     fn fields_changed(&self, next: &InboxState) -> Vec<&'static str> {
         let mut fields = Vec::new();
         if self.status != next.status {
@@ -328,6 +348,23 @@ mod tests {
         let unassign = update.state.apply(&ChatChange::Assign(None), NOW).unwrap();
         assert_eq!(unassign.fields, ["assignee"]);
         assert!(!unassign.assigned());
+    }
+
+    #[test]
+    fn a_snooze_wakes_to_open_once_its_time_has_passed_and_not_before() {
+        let until = NOW.plus_ms(HOUR_MS);
+        let chat = InboxState {
+            assignee: Some(UserId(3)),
+            ..snoozed(until)
+        };
+        assert_eq!(chat.wake(NOW), None, "still snoozed");
+        assert_eq!(chat.wake(until.plus_ms(-1)), None, "still snoozed");
+        let woken = chat.wake(until).expect("the snooze has ended");
+        assert_eq!(woken.state.status, InboxStatus::Open);
+        assert_eq!(woken.state.snoozed_until, None);
+        assert_eq!(woken.state.assignee, Some(UserId(3)), "the owner stays");
+        assert_eq!(woken.fields, ["status", "snoozed_until"]);
+        assert_eq!(InboxState::new_open().wake(until), None, "not snoozed");
     }
 
     #[test]

@@ -250,6 +250,18 @@ pub struct CannedResponseRecord {
     pub updated_at: Timestamp,
 }
 
+/// A snoozed chat whose time had passed, now stored as open (see
+/// [`InboxStore::wake_snoozed_chats`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WokenChat {
+    /// Its organization.
+    pub org: OrgId,
+    /// The chat.
+    pub chat: ChatId,
+    /// When its snooze ended.
+    pub snoozed_until: Timestamp,
+}
+
 /// Persistence of the inbox side. Each method is one atomic unit of work; writes commit their
 /// stream events with them. Another organization's rows are `NotFound`.
 #[async_trait]
@@ -335,6 +347,17 @@ pub trait InboxStore: Send + Sync + 'static {
         by: By,
         now: Timestamp,
     ) -> Result<ChatRecord, StoreError>;
+
+    /// Stores the end of snoozes whose time has passed at `now`, across organizations, earliest
+    /// first and at most `limit` of them (rules: `InboxState::wake`): each chat becomes `open`
+    /// with no snooze time, the inbox log records `woke`, and `chat.updated` is emitted with
+    /// the changed fields and no `by`. Until then a chat only *reads* as open; this is what
+    /// announces it. A chat a customer message or an agent already woke is not touched again.
+    async fn wake_snoozed_chats(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<WokenChat>, StoreError>;
 
     /// Marks every unread live customer message of the chat `read` and its unread count 0.
     async fn mark_chat_read(

@@ -20,7 +20,7 @@ use coexist_core::store::{
     NewSession, NewUser, NoteRecord, NotificationRecord, NumberRecord, NumberSetup, OrgRecord,
     OutboxStore, PricedMessage, Recorded, SendInfo, SendOutcome, SendTarget, SendingSettings,
     SessionRecord, Store, StoreError, StreamEvent, Swept, TargetInfo, TemplateDefinition,
-    TemplateFilter, TemplateRecord, UserLogin, UserRecord, WebhookErrorRecord,
+    TemplateFilter, TemplateRecord, UserLogin, UserRecord, WebhookErrorRecord, WokenChat,
 };
 use coexist_core::time::Timestamp;
 use serde_json::{Map, Value};
@@ -263,6 +263,13 @@ impl InboxStore for FailingStore {
         now: Timestamp,
     ) -> Result<ChatRecord, StoreError> {
         self.inner.change_chat(org, chat, change, by, now).await
+    }
+    async fn wake_snoozed_chats(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<WokenChat>, StoreError> {
+        self.inner.wake_snoozed_chats(now, limit).await
     }
     async fn mark_chat_read(
         &self,

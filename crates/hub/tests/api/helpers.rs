@@ -11,6 +11,7 @@ use coexist_core::time::Timestamp;
 use hub::auth::{ROLE_ADMIN, create_api_token};
 use hub::clock::ManualClock;
 use hub::config::{Config, Secret};
+use hub::inbox::snoozes::SnoozeWorker;
 use hub::{App, Deps, ShutdownHandle};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -32,6 +33,7 @@ pub(crate) struct TestApp {
     pub(crate) token: String,
     pub(crate) clock: Arc<ManualClock>,
     pub(crate) store: Arc<dyn Store>,
+    pub(crate) snoozes: Arc<SnoozeWorker>,
     pub(crate) shutdown: ShutdownHandle,
     pub(crate) server: JoinHandle<std::io::Result<()>>,
     pub(crate) _data_dir: TempDir,
@@ -60,7 +62,7 @@ pub(crate) async fn spawn_app_with(
     let issued = create_api_token(store.as_ref(), app.org(), "tests", ROLE_ADMIN, NOW)
         .await
         .expect("token");
-    let (addr, shutdown) = (app.addr(), app.shutdown_handle());
+    let (addr, shutdown, snoozes) = (app.addr(), app.shutdown_handle(), app.snoozes());
     let server = tokio::spawn(app.run_until_stopped());
     TestApp {
         addr,
@@ -68,6 +70,7 @@ pub(crate) async fn spawn_app_with(
         token: issued.token,
         clock,
         store,
+        snoozes,
         shutdown,
         server,
         _data_dir: data_dir,

@@ -1,16 +1,18 @@
-//! The live stream: events after a webhook, resumption without loss, shutdown.
+//! The live stream: events after a webhook, resumption without loss, the end of a snooze,
+//! shutdown.
 
 use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
-use coexist_core::ids::Position;
+use coexist_core::ids::{ChatId, Position};
 use coexist_core::page::Limit;
+use coexist_core::time::HOUR_MS;
 use futures_util::{Stream, StreamExt};
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_of, spawn_app, text_message};
+use crate::helpers::{NOW, TestApp, error_of, spawn_app, text_message};
 
 const T0: i64 = 1_739_000_000;
 /// Generous: the machine is shared; this only bounds a hung test.
@@ -202,4 +204,41 @@ async fn shutting_down_ends_open_streams() {
     })
     .await;
     assert!(rest.is_ok(), "the stream ended");
+}
+
+#[tokio::test]
+async fn a_snooze_that_ends_is_stored_and_announced_on_the_stream() {
+    let app = spawn_app().await;
+    app.deliver(&message(1)).await;
+    let id = app.list("/api/v1/chats").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let until = NOW.plus_ms(HOUR_MS);
+    let snooze = app
+        .as_token(reqwest::Method::POST, &format!("/api/v1/chats/{id}/snooze"))
+        .json(&json!({ "until": until }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(snooze.status(), StatusCode::OK);
+    let mut stream = SseClient::connect(&app, "", None).await;
+
+    assert_eq!(app.snoozes.wake_once().await.unwrap(), 0, "not yet");
+    app.clock.advance_ms(HOUR_MS);
+    assert_eq!(app.snoozes.wake_once().await.unwrap(), 1);
+    let events = stream.until_kind("chat.updated", 1).await;
+    let woke = events.last().unwrap();
+    assert_eq!(woke.data["chat_id"], json!(id));
+    assert_eq!(
+        woke.data["data"]["fields"],
+        json!(["status", "snoozed_until"])
+    );
+    assert_eq!(app.snoozes.wake_once().await.unwrap(), 0, "announced once");
+    let chat = ChatId(id.parse().unwrap());
+    let stored = app.store.get_chat(app.org().await, chat).await.unwrap();
+    assert_eq!(
+        stored.snoozed_until, None,
+        "the wake is stored, not only read"
+    );
 }

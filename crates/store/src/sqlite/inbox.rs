@@ -19,7 +19,7 @@ use coexist_core::page::{Limit, Page};
 use coexist_core::store::{
     By, CannedResponseRecord, ChatRead, ChatRecord, ContactRecord, InboxStore, LabelCount,
     NewCannedResponse, NewNote, NewSession, NewUser, NoteRecord, NotificationRecord, OrgRecord,
-    SessionRecord, StoreError, UserLogin, UserRecord,
+    SessionRecord, StoreError, UserLogin, UserRecord, WokenChat,
 };
 use coexist_core::time::Timestamp;
 use serde_json::{Map, Value};
@@ -152,6 +152,16 @@ impl InboxStore for SqliteStore {
             .write(0, move |c| {
                 chats::change_chat(c, org, chat, &change, by, now)
             })
+            .await
+    }
+
+    async fn wake_snoozed_chats(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<WokenChat>, StoreError> {
+        self.writer
+            .write(0, move |c| chats::wake_snoozed(c, now, limit))
             .await
     }
 

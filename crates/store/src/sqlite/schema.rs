@@ -39,6 +39,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "0004_onboarding",
         sql: include_str!("../../migrations/sqlite/0004_onboarding.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_snoozes",
+        sql: include_str!("../../migrations/sqlite/0005_snoozes.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

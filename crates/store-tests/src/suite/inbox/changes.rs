@@ -6,13 +6,16 @@ use coexist_core::inbox::{ChatChange, InboxStatus, Label, Role};
 use coexist_core::ingest::Change;
 use coexist_core::page::Limit;
 use coexist_core::status::DeliveryStatus;
-use coexist_core::store::{By, NotificationKind, StoreError};
-use coexist_core::time::HOUR_MS;
+use coexist_core::store::{By, NotificationKind, StoreError, WokenChat};
+use coexist_core::time::{HOUR_MS, Timestamp};
 use serde_json::json;
 
 use super::{agent, change, events_of, user_in};
-use crate::build::{CUSTOMER, at, echo, history_text, text};
+use crate::build::{CUSTOMER, OTHER, at, echo, history_text, text};
 use crate::fixture::{Fixture, StoreFactory};
+
+/// A third customer.
+const THIRD: &str = "14155550123";
 
 async fn one_chat(f: &Fixture) -> ChatId {
     f.ingest(vec![Change::Message(text(
@@ -184,6 +187,82 @@ pub async fn snoozes_end_by_themselves(factory: &dyn StoreFactory) {
         matches!(err, StoreError::Invalid(ref m) if m.contains("until")),
         "{err:?}"
     );
+}
+
+/// Three chats snoozed by an agent at `at(10)`, ending one, two and three hours later.
+async fn three_snoozed_chats(f: &Fixture) -> [(ChatId, Timestamp); 3] {
+    let customers = [CUSTOMER, OTHER, THIRD];
+    let messages = customers
+        .iter()
+        .enumerate()
+        .map(|(i, wa_id)| Change::Message(text(&format!("wamid.{i}"), wa_id, at(1), "hi")));
+    f.ingest(messages.collect()).await;
+    let ana = agent(f, "Ana").await;
+    let mut snoozed = Vec::new();
+    for (hours, wa_id) in (1..).zip(customers) {
+        let chat = f.chat_with(wa_id).await.id;
+        let until = at(10).plus_ms(hours * HOUR_MS);
+        let snooze = ChatChange::Snooze { until };
+        change(f, chat, snooze, By::User(ana.id), at(10)).await;
+        snoozed.push((chat, until));
+    }
+    snoozed.try_into().expect("three chats")
+}
+
+/// The end of a snooze is stored and announced once its time has passed, earliest first and
+/// at most `limit` at a time: the chat is stored open with no snooze time, `chat.updated`
+/// names `status` and `snoozed_until` and nobody as `by`, and a chat already woken is not
+/// announced again.
+pub async fn ended_snoozes_are_stored_and_announced_once(factory: &dyn StoreFactory) {
+    let f = Fixture::new(factory).await;
+    let [
+        (first, first_until),
+        (second, second_until),
+        (third, third_until),
+    ] = three_snoozed_chats(&f).await;
+    let head = f.head().await;
+    let wake = |now, limit| f.store.wake_snoozed_chats(now, limit);
+
+    assert!(wake(first_until.plus_ms(-1), 10).await.unwrap().is_empty());
+    let woken = wake(first_until, 10).await.unwrap();
+    assert_eq!(
+        woken,
+        [WokenChat {
+            org: f.org,
+            chat: first,
+            snoozed_until: first_until
+        }]
+    );
+    let stored = f.store.get_chat(f.org, first).await.unwrap();
+    assert_eq!(
+        (stored.status, stored.snoozed_until),
+        (InboxStatus::Open, None)
+    );
+    let still = f.store.get_chat(f.org, second).await.unwrap();
+    assert_eq!(still.status, InboxStatus::Snoozed);
+    assert!(wake(first_until, 10).await.unwrap().is_empty(), "once");
+
+    let earliest = wake(third_until, 1).await.unwrap();
+    assert_eq!(earliest.len(), 1);
+    assert_eq!(
+        (earliest[0].chat, earliest[0].snoozed_until),
+        (second, second_until)
+    );
+    let rest = wake(third_until, 10).await.unwrap();
+    assert_eq!(rest.iter().map(|w| w.chat).collect::<Vec<_>>(), [third]);
+
+    let updated = events_of(&f, head, "chat.updated").await;
+    assert_eq!(updated.len(), 3, "{updated:?}");
+    for e in &updated {
+        assert_eq!(
+            e.data["fields"],
+            json!(["status", "snoozed_until"]),
+            "{e:?}"
+        );
+        assert_eq!(e.data["by"], json!(null), "{e:?}");
+    }
+    let announced: Vec<_> = updated.iter().map(|e| e.chat_id).collect();
+    assert_eq!(announced, [Some(first), Some(second), Some(third)]);
 }
 
 /// Labels replace the chat's set; the labels in use are counted.

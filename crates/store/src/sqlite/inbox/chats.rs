@@ -4,7 +4,7 @@
 
 use coexist_core::ids::{ChatId, MessageId, OrgId, UserId};
 use coexist_core::inbox::{ChatChange, InboxState, Label};
-use coexist_core::store::{By, ChatRead, ChatRecord, LabelCount, NotificationKind};
+use coexist_core::store::{By, ChatRead, ChatRecord, LabelCount, NotificationKind, WokenChat};
 use coexist_core::time::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
@@ -52,21 +52,22 @@ fn load(conn: &Connection, org: OrgId, chat: ChatId) -> DbResult<Loaded> {
     })
 }
 
-/// The `by` columns of an inbox event.
-fn by_columns(by: By) -> (Option<i64>, Option<i64>) {
+/// The `by` columns of an inbox event (neither for what the hub did by itself).
+fn by_columns(by: Option<By>) -> (Option<i64>, Option<i64>) {
     match by {
-        By::User(u) => (Some(u.0), None),
-        By::Token(t) => (None, Some(t.0)),
+        Some(By::User(u)) => (Some(u.0), None),
+        Some(By::Token(t)) => (None, Some(t.0)),
+        None => (None, None),
     }
 }
 
-/// Logs one inbox event of a chat.
+/// Logs one inbox event of a chat; `by` is `None` for what the hub did by itself.
 fn log(
     conn: &Connection,
     org: OrgId,
     chat: ChatId,
     kind: &str,
-    by: By,
+    by: Option<By>,
     data: &Value,
     now: Timestamp,
 ) -> DbResult<()> {
@@ -144,7 +145,7 @@ pub(crate) fn change_chat(
         write_labels(conn, org, chat, &s.labels, now)?;
     }
     let (kind, data) = activity(change);
-    log(conn, org, chat, kind, by, &data, now)?;
+    log(conn, org, chat, kind, Some(by), &data, now)?;
     let about = About {
         number: Some(loaded.number),
         chat: Some(chat.0),
@@ -164,6 +165,51 @@ pub(crate) fn change_chat(
     let data = json!({ "fields": update.fields, "by": by.user() });
     emit(conn, org, CHAT_UPDATED, about, &data, now)?;
     read::chats::get(conn, org, chat)
+}
+
+/// Stores the end of the snoozes due at `now` (see `InboxStore::wake_snoozed_chats`).
+pub(crate) fn wake_snoozed(
+    conn: &Connection,
+    now: Timestamp,
+    limit: u32,
+) -> DbResult<Vec<WokenChat>> {
+    // The partial index chats_snoozed holds exactly the snoozed chats, earliest end first.
+    let due: Vec<(OrgId, ChatId)> = conn
+        .prepare_cached(
+            "SELECT org_id, id FROM chats
+             WHERE status = 'snoozed' AND snoozed_until <= ?1
+             ORDER BY snoozed_until, id LIMIT ?2",
+        )?
+        .query_map(params![now.0, limit], |r| {
+            Ok((OrgId(r.get(0)?), ChatId(r.get(1)?)))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut woken = Vec::with_capacity(due.len());
+    for (org, chat) in due {
+        let loaded = load(conn, org, chat)?;
+        let Some(update) = loaded.state.wake(now) else {
+            continue;
+        };
+        let snoozed_until = loaded.state.snoozed_until.unwrap_or(now);
+        conn.prepare_cached(
+            "UPDATE chats SET status = ?2, snoozed_until = NULL, updated_at = ?3 WHERE id = ?1",
+        )?
+        .execute(params![chat.0, update.state.status.as_str(), now.0])?;
+        let data = json!({ "snoozed_until": snoozed_until });
+        log(conn, org, chat, "woke", None, &data, now)?;
+        let about = About {
+            number: Some(loaded.number),
+            chat: Some(chat.0),
+        };
+        let data = json!({ "fields": update.fields, "by": None::<UserId> });
+        emit(conn, org, CHAT_UPDATED, about, &data, now)?;
+        woken.push(WokenChat {
+            org,
+            chat,
+            snoozed_until,
+        });
+    }
+    Ok(woken)
 }
 
 fn write_labels(
@@ -212,7 +258,7 @@ pub(crate) fn mark_read(
             org,
             chat,
             "read",
-            by,
+            Some(by),
             &json!({ "marked": marked }),
             now,
         )?;
