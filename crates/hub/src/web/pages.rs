@@ -212,10 +212,10 @@ fn encode_component(s: &str) -> String {
     out
 }
 
-/// Headers of every page: no caching of personal data, a strict CSP, no framing.
-fn page_headers(assets: &Assets) -> [(HeaderName, HeaderValue); 5] {
-    let csp = HeaderValue::from_str(&assets.content_security_policy())
-        .unwrap_or(HeaderValue::from_static("default-src 'self'"));
+/// Headers of every page (the inbox's and the admin pages'): no caching of personal data, the
+/// strict `csp` (the assets' own unless a page widens it), no framing.
+pub(crate) fn page_headers(csp: &str) -> [(HeaderName, HeaderValue); 5] {
+    let csp = HeaderValue::from_str(csp).unwrap_or(HeaderValue::from_static("default-src 'self'"));
     [
         (
             header::CONTENT_TYPE,
@@ -236,7 +236,7 @@ fn page_headers(assets: &Assets) -> [(HeaderName, HeaderValue); 5] {
 
 fn html(assets: &Assets, rendered: Result<String, askama::Error>) -> Response {
     match rendered {
-        Ok(body) => (page_headers(assets), body).into_response(),
+        Ok(body) => (page_headers(&assets.content_security_policy()), body).into_response(),
         Err(e) => ApiError::internal(format!("rendering a page failed: {e}")).into_response(),
     }
 }
@@ -356,7 +356,7 @@ async fn inbox_page(
     };
     let filter = PageFilter::from_query(&request.query);
     match render_inbox(&state, &assets, &viewer, &filter, open, clock).await {
-        Ok(body) => (page_headers(&assets), body).into_response(),
+        Ok(body) => (page_headers(&assets.content_security_policy()), body).into_response(),
         Err(e) => e.into_response(),
     }
 }

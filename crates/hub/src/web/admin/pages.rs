@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Path, State};
-use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::extract::{FromRequestParts, Path, State};
+
+use axum::http::request::Parts;
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use coexist_core::ids::{NumberId, OnboardingId, OrgId};
@@ -25,6 +26,7 @@ use crate::auth::{Actor, ActorKind};
 use crate::http::{ApiError, AppState};
 use crate::onboarding::SignupMode;
 use crate::web::assets::Assets;
+use crate::web::pages::page_headers;
 use crate::web::view::{number_label, phone};
 
 /// The asset URLs the admin templates link (`base.html` reads the first three).
@@ -49,7 +51,7 @@ impl Links {
 }
 
 /// A signed-in admin.
-struct Admin {
+pub(super) struct Admin {
     org: OrgId,
     name: String,
 }
@@ -91,6 +93,19 @@ async fn admin(
     })
 }
 
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Response;
+
+    /// The admin behind the request; see [`admin`] for what answers instead.
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Extension(assets) = Extension::<Arc<Assets>>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let actor = Actor::from_request_parts(parts, state).await;
+        admin(state, &assets, actor, &parts.uri).await
+    }
+}
+
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -130,25 +145,7 @@ fn html(assets: &Assets, rendered: Result<String, askama::Error>, meta_sdk: bool
                 .into_response();
         }
     };
-    let csp = HeaderValue::from_str(&csp(assets, meta_sdk))
-        .unwrap_or(HeaderValue::from_static("default-src 'self'"));
-    let headers: [(HeaderName, HeaderValue); 5] = [
-        (
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        ),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        (header::CONTENT_SECURITY_POLICY, csp),
-        (
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
-        (
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ),
-    ];
-    (headers, body).into_response()
+    (page_headers(&csp(assets, meta_sdk)), body).into_response()
 }
 
 /// JSON safe inside `<script type="application/json">`.
@@ -191,13 +188,8 @@ struct NumbersPage {
 pub(super) async fn numbers(
     State(state): State<AppState>,
     Extension(assets): Extension<Arc<Assets>>,
-    actor: Result<Actor, ApiError>,
-    uri: Uri,
+    admin: Admin,
 ) -> Response {
-    let admin = match admin(&state, &assets, actor, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     match numbers_page(&state, &assets, admin).await {
         Ok(r) => r,
         Err(e) => store_error(e),
@@ -281,13 +273,8 @@ struct ConnectPage {
 pub(super) async fn connect(
     State(state): State<AppState>,
     Extension(assets): Extension<Arc<Assets>>,
-    actor: Result<Actor, ApiError>,
-    uri: Uri,
+    admin: Admin,
 ) -> Response {
-    let admin = match admin(&state, &assets, actor, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let o = &state.onboarding;
     let page = ConnectPage {
         assets: Links::of(&assets),
@@ -335,14 +322,9 @@ struct OnboardingPage {
 pub(super) async fn onboarding(
     State(state): State<AppState>,
     Extension(assets): Extension<Arc<Assets>>,
-    actor: Result<Actor, ApiError>,
-    uri: Uri,
+    admin: Admin,
     Path(id): Path<String>,
 ) -> Response {
-    let admin = match admin(&state, &assets, actor, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Ok(id) = id.parse::<OnboardingId>() else {
         return (StatusCode::NOT_FOUND, "no such onboarding").into_response();
     };
@@ -411,14 +393,9 @@ struct NumberPage {
 pub(super) async fn number(
     State(state): State<AppState>,
     Extension(assets): Extension<Arc<Assets>>,
-    actor: Result<Actor, ApiError>,
-    uri: Uri,
+    admin: Admin,
     Path(id): Path<String>,
 ) -> Response {
-    let admin = match admin(&state, &assets, actor, &uri).await {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
     let Ok(id) = id.parse::<NumberId>() else {
         return (StatusCode::NOT_FOUND, "no such number").into_response();
     };
