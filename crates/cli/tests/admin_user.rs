@@ -1,29 +1,15 @@
 //! `coexist admin user create` as an operator uses it: the password on stdin (or a flag), the
 //! user id alone on stdout, and a user created while `coexist serve` runs signs in at once.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc::channel;
-use std::time::{Duration, Instant};
+use std::process::{Output, Stdio};
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_coexist");
-/// Generous: the machine is shared; these only bound a hung test.
-const WAIT: Duration = Duration::from_secs(60);
-
-/// A `coexist` command with no `COEXIST_*` variable inherited from the test's environment.
-fn coexist(args: &[&str]) -> Command {
-    let mut command = Command::new(BIN);
-    command.args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("COEXIST_") {
-            command.env_remove(key);
-        }
-    }
-    command
-}
+use common::{Server, coexist, wait_healthy};
 
 /// `coexist admin user create` in `data_dir`, with `stdin` piped in.
 fn create_user(data_dir: &Path, extra: &[&str], stdin: &str) -> Output {
@@ -45,64 +31,14 @@ fn create_user(data_dir: &Path, extra: &[&str], stdin: &str) -> Output {
     child.wait_with_output().expect("coexist admin ends")
 }
 
-/// A running `coexist serve`; killed on drop.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn serve(data_dir: &Path) -> Server {
-    let child = coexist(&["serve"])
+    let mut command = coexist(&["serve"]);
+    command
         .env("COEXIST_LISTEN", "127.0.0.1:0")
         .env("COEXIST_DATA_DIR", data_dir)
         .env("COEXIST_APP_SECRET", "cli-user-test-secret")
-        .env("COEXIST_GRAPH_BASE_URL", "http://127.0.0.1:9")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("coexist serve starts");
-    // Owned by the guard from here on, so a failing test still reaps the process.
-    let mut server = Server {
-        child,
-        base: String::new(),
-    };
-    let stderr = server.child.stderr.take().expect("stderr piped");
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = rx.recv_timeout(left).expect("a listen address is printed");
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            server.base = rest.trim().to_owned();
-            return server;
-        }
-    }
-}
-
-async fn wait_healthy(client: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
-            && r.status() == 200
-        {
-            return;
-        }
-        assert!(Instant::now() < deadline, "/healthz never answered 200");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        .env("COEXIST_GRAPH_BASE_URL", "http://127.0.0.1:9");
+    common::serve(command)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -3,11 +3,10 @@
 //! Graph send for the idempotency key); it shows the message interrupted until Meta's status
 //! webhook, which names the message in `biz_opaque_callback_data`, reconciles it.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,7 +19,8 @@ use sandbox::{NumberMode, Sandbox, SandboxConfig, SandboxHandle};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
-const BIN: &str = env!("CARGO_BIN_EXE_coexist");
+use common::{Server, coexist};
+
 const APP_SECRET: &str = "crash-app-secret";
 const TOKEN: &str = "crash-access-token";
 /// Generous: the machine is shared; these only bound a hung test.
@@ -92,46 +92,13 @@ async fn start_proxy(target: String) -> (SocketAddr, Proxy) {
     (addr, p)
 }
 
-fn coexist(args: &[&str]) -> Command {
-    let mut command = Command::new(BIN);
-    command.args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("COEXIST_") {
-            command.env_remove(key);
-        }
-    }
-    command
-}
-
-struct Served {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn follow(child: &mut Child) -> Receiver<String> {
-    let stderr = child.stderr.take().expect("stderr piped");
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    rx
-}
-
-fn serve(dir: &Path, graph: &str, number: &sandbox::NumberInfo, waba: &str) -> Served {
+fn serve(dir: &Path, graph: &str, number: &sandbox::NumberInfo, waba: &str) -> Server {
     let config = dir.join("coexist.toml");
     let toml =
         "[sending]\nlease_ms = 2000\ngraph_timeout_ms = 1000\ntemplate_sync_interval_s = 0\n";
     std::fs::write(&config, toml).unwrap();
-    let mut child = coexist(&["serve", "--config", config.to_str().unwrap()])
+    let mut command = coexist(&["serve", "--config", config.to_str().unwrap()]);
+    command
         .env("COEXIST_LISTEN", "127.0.0.1:0")
         .env("COEXIST_DATA_DIR", dir)
         .env("COEXIST_APP_SECRET", APP_SECRET)
@@ -140,26 +107,8 @@ fn serve(dir: &Path, graph: &str, number: &sandbox::NumberInfo, waba: &str) -> S
         .env("COEXIST_PHONE_NUMBER_ID", &number.phone_number_id)
         .env("COEXIST_DISPLAY_PHONE_NUMBER", &number.display_phone_number)
         .env("COEXIST_WABA_ID", waba)
-        .env("COEXIST_NUMBER_MODE", "cloud_api")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("coexist serve starts");
-    let lines = follow(&mut child);
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = lines
-            .recv_timeout(left)
-            .expect("a listen address is printed");
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            let base = rest.trim().to_owned();
-            // Keep draining stderr so the pipe never fills.
-            std::thread::spawn(move || while lines.recv().is_ok() {});
-            return Served { child, base };
-        }
-    }
+        .env("COEXIST_NUMBER_MODE", "cloud_api");
+    common::serve(command)
 }
 
 fn token(dir: &Path) -> String {
@@ -215,7 +164,7 @@ struct World {
 }
 
 impl World {
-    fn serve(&self) -> Served {
+    fn serve(&self) -> Server {
         serve(
             self.dir.path(),
             &self.graph,

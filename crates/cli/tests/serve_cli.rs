@@ -1,105 +1,32 @@
 //! `coexist serve` and `coexist admin token create` as scripts use them: the real binary,
 //! configured through `COEXIST_*` variables, with a token created while the server runs.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_coexist");
+use common::{Server, coexist, wait_healthy};
+
 const APP_SECRET: &str = "cli-test-app-secret";
 const PHONE_NUMBER_ID: &str = "106540352242922";
 /// Generous: the machine is shared; these only bound a hung test.
 const WAIT: Duration = Duration::from_secs(60);
 
-/// A `coexist` command with no `COEXIST_*` variable inherited from the test's environment.
-fn coexist(args: &[&str]) -> Command {
-    let mut command = Command::new(BIN);
-    command.args(args);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("COEXIST_") {
-            command.env_remove(key);
-        }
-    }
-    command
-}
-
-/// A running `coexist serve`; killed on drop if still running.
-struct Server {
-    child: Child,
-    base: String,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Copies every stderr line into a buffer (so the pipe never fills) and to a channel.
-fn follow_stderr(child: &mut Child) -> (Arc<Mutex<String>>, Receiver<String>) {
-    let stderr = child.stderr.take().expect("stderr piped");
-    let buffer = Arc::new(Mutex::new(String::new()));
-    let (tx, rx) = channel();
-    let copy = buffer.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            copy.lock().unwrap().push_str(&format!("{line}\n"));
-            let _ = tx.send(line);
-        }
-    });
-    (buffer, rx)
-}
-
 fn serve(data_dir: &Path) -> Server {
-    let mut child = coexist(&["serve"])
+    let mut command = coexist(&["serve"]);
+    command
         .env("COEXIST_LISTEN", "127.0.0.1:0")
         .env("COEXIST_DATA_DIR", data_dir)
         .env("COEXIST_APP_SECRET", APP_SECRET)
         .env("COEXIST_VERIFY_TOKEN", "cli-test-verify")
         .env("COEXIST_GRAPH_BASE_URL", "http://127.0.0.1:9")
         .env("COEXIST_ACCESS_TOKEN", "cli-test-access")
-        .env("COEXIST_PHONE_NUMBER_ID", PHONE_NUMBER_ID)
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("coexist serve starts");
-    let (stderr, lines) = follow_stderr(&mut child);
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let line = lines
-            .recv_timeout(left)
-            .unwrap_or_else(|_| panic!("no listen address printed:\n{}", stderr.lock().unwrap()));
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            let base = rest.trim().to_owned();
-            return Server {
-                child,
-                base,
-                stderr,
-            };
-        }
-    }
-}
-
-async fn wait_healthy(client: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
-            && r.status() == 200
-        {
-            return;
-        }
-        assert!(Instant::now() < deadline, "/healthz never answered 200");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        .env("COEXIST_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
+    common::serve(command)
 }
 
 fn create_token(data_dir: &Path) -> Output {
