@@ -20,6 +20,8 @@
 //! - [`store`]: the [`store::Store`] trait (use-case verbs) and the records it returns.
 //! - [`page`]: cursors and pages for lists.
 
+#![warn(missing_docs)]
+
 pub mod governor;
 pub mod ids;
 pub mod inbox;
