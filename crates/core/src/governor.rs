@@ -222,6 +222,9 @@ pub fn max_in_any_window(starts: &[i64], window_ms: i64) -> usize {
 
 #[cfg(test)]
 mod tests {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
     use proptest::prelude::{prop_assert, proptest};
 
     use super::{Governor, NumberLimit, PairRate, PairState, Throughput, max_in_any_window};
@@ -335,16 +338,16 @@ mod tests {
             // Senders ask at arbitrary times and retry exactly when told.
             let mut g = Governor::default();
             let lim = NumberLimit { per_window: limit, window_ms: 1_000 };
-            let mut pending: Vec<i64> = arrivals;
-            pending.sort_unstable();
+            // The earliest pending ask first (a min-heap: a retry costs a push, not a re-sort,
+            // so a low limit's many retries stay cheap).
+            let mut pending: BinaryHeap<Reverse<i64>> = arrivals.into_iter().map(Reverse).collect();
             let mut starts = Vec::new();
-            let mut i = 0;
-            while i < pending.len() {
-                let now = Timestamp(pending[i]);
-                let recipient = format!("r{i}");
+            while let Some(Reverse(next)) = pending.pop() {
+                let now = Timestamp(next);
+                let recipient = format!("r{}", starts.len());
                 match g.admit(NumberId(1), &recipient, lim, LOOSE, now) {
-                    Ok(()) => { starts.push(now.0); i += 1; }
-                    Err(at) => { prop_assert!(at > now); pending[i] = at.0; pending[i..].sort_unstable(); }
+                    Ok(()) => starts.push(now.0),
+                    Err(at) => { prop_assert!(at > now); pending.push(Reverse(at.0)); }
                 }
             }
             prop_assert!(max_in_any_window(&starts, 1_000) <= limit as usize);
