@@ -18,6 +18,7 @@ use coexist_core::onboarding::{
 use coexist_core::store::{
     AuditActor, NewSyncRequest, NumberRecord, StoreError, SyncAnswer, SyncBegin, SyncRequestRecord,
 };
+use coexist_core::time::Timestamp;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -116,20 +117,45 @@ pub async fn request_sync(
         onboarding_id,
         by,
     };
-    let request = match store.begin_sync_request(org, new, now).await {
-        Ok(SyncBegin::Begun(r)) => r,
-        Ok(SyncBegin::Exists(r)) => return Err(already(kind, &r, now)),
+    let request = begin(onboarding, org, &record, new, now).await?;
+    let (answer, meta) = call(onboarding, org, &record, kind).await;
+    Ok(finish(onboarding, org, kind, request, answer, meta).await)
+}
+
+/// Records the request durably before the call; refused when this onboarding already has
+/// one of this kind, whichever process recorded it.
+async fn begin(
+    onboarding: &Onboarding,
+    org: OrgId,
+    record: &NumberRecord,
+    new: NewSyncRequest,
+    now: Timestamp,
+) -> Result<SyncRequestRecord, SyncError> {
+    let (store, kind) = (&onboarding.store, new.kind);
+    match store.begin_sync_request(org, new, now).await {
+        Ok(SyncBegin::Begun(r)) => Ok(r),
+        Ok(SyncBegin::Exists(r)) => Err(already(kind, &r, now)),
         // Another process recorded it between our read and our write.
         Err(StoreError::Conflict(_)) => {
-            let again = store.list_sync_requests(org, number).await?;
-            let r = current(&again, &record, kind).ok_or(SyncError::Store(
-                StoreError::Conflict("a concurrent sync request".to_owned()),
-            ))?;
-            return Err(already(kind, &r, now));
+            let again = store.list_sync_requests(org, record.id).await?;
+            let r = current(&again, record, kind).ok_or(SyncError::Store(StoreError::Conflict(
+                "a concurrent sync request".to_owned(),
+            )))?;
+            Err(already(kind, &r, now))
         }
-        Err(e) => return Err(e.into()),
-    };
-    let (answer, meta) = call(onboarding, org, &record, kind).await;
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Records Meta's answer and says in words what became of the request.
+async fn finish(
+    onboarding: &Onboarding,
+    org: OrgId,
+    kind: SyncKind,
+    request: SyncRequestRecord,
+    answer: SyncAnswer,
+    meta: Option<Value>,
+) -> SyncOutcome {
     let advice = match &answer {
         SyncAnswer::Refused {
             code: Some(code), ..
@@ -138,7 +164,8 @@ pub async fn request_sync(
     };
     let message = message(kind, &answer, advice.as_ref());
     let now = onboarding.clock.now();
-    let request = match store
+    let request = match onboarding
+        .store
         .finish_sync_request(org, request.id, answer, meta, now)
         .await
     {
@@ -150,15 +177,15 @@ pub async fn request_sync(
             request
         }
     };
-    Ok(SyncOutcome {
+    SyncOutcome {
         kind,
         request,
         advice,
         message,
-    })
+    }
 }
 
-fn already(kind: SyncKind, r: &SyncRequestRecord, now: coexist_core::time::Timestamp) -> SyncError {
+fn already(kind: SyncKind, r: &SyncRequestRecord, now: Timestamp) -> SyncError {
     SyncError::Refused {
         kind,
         refusal: SyncRefusal::AlreadyRequested {
@@ -276,6 +303,6 @@ fn message(kind: SyncKind, answer: &SyncAnswer, advice: Option<&MetaAdvice>) -> 
 }
 
 /// The state a request shows at `now` (pending long after its call is unknown).
-pub fn shown(request: &SyncRequestRecord, now: coexist_core::time::Timestamp) -> SyncState {
+pub fn shown(request: &SyncRequestRecord, now: Timestamp) -> SyncState {
     shown_state(request.state, request.requested_at, now)
 }
