@@ -59,10 +59,12 @@ fn answers() -> Value {
 
 /// Every onboarding operation.
 pub(super) fn operations() -> Vec<Operation> {
-    let id = || vec![id_path_param()];
-    let not_eligible = error(
-        "not_eligible: the preflight refused the number; `preflight` lists every check with its reason.",
-    );
+    [setup_operations(), flow_operations(), number_operations()].concat()
+}
+
+/// What the Connect page reads before an onboarding: the signup configuration, the preflight
+/// and the reminders.
+fn setup_operations() -> Vec<Operation> {
     vec![
         (
             "/api/v1/onboarding/config",
@@ -101,6 +103,16 @@ pub(super) fn operations() -> Vec<Operation> {
                 &[("200", ok("{\"data\": [...]}"))],
             ),
         ),
+    ]
+}
+
+/// An onboarding from start to finish, resume or cancel.
+fn flow_operations() -> Vec<Operation> {
+    let id = || vec![id_path_param()];
+    let not_eligible = error(
+        "not_eligible: the preflight refused the number; `preflight` lists every check with its reason.",
+    );
+    vec![
         (
             "/api/v1/onboardings",
             "get",
@@ -206,6 +218,13 @@ pub(super) fn operations() -> Vec<Operation> {
                 ],
             ),
         ),
+    ]
+}
+
+/// A number's onboarding status, its once-only syncs, and the audit trail.
+fn number_operations() -> Vec<Operation> {
+    let id = || vec![id_path_param()];
+    vec![
         (
             "/api/v1/numbers/{id}/onboarding",
             "get",
