@@ -43,21 +43,14 @@ impl World {
         input: CustomerMessage,
     ) -> Result<CustomerOutcome, ControlError> {
         self.require_number(pnid)?;
-        let mut message = input.message;
-        let obj = message
-            .as_object_mut()
-            .ok_or_else(|| ControlError::bad_request("`message` must be a JSON object"))?;
+        let mut obj = message_object(input.message)?;
         let context = obj.remove("context");
         let referral = obj.remove("referral");
-        let kind = content_type(obj)?;
-        self.customer_or_create(wa_id, input.name.as_deref());
-        let media_id = if is_media_type(&kind) {
-            Some(self.attach_media(pnid, &kind, obj)?)
-        } else {
-            None
-        };
-        let content = Value::Object(obj.clone());
-        checked(&content)?;
+        let Scripted {
+            kind,
+            content,
+            media_id,
+        } = self.scripted(pnid, wa_id, input.name.as_deref(), obj)?;
         builder::check_context(context.as_ref(), referral.as_ref())
             .map_err(ControlError::bad_request)?;
         let wamid = self.ids.wamid(wa_id, Direction::Inbound);
@@ -135,6 +128,33 @@ impl World {
         let change = builder::inbound(meta, who, inbound);
         let update = self.phone_update(pnid, change);
         self.emit(update);
+    }
+
+    /// Reads a message a script sends through `pnid` to or from `wa_id` (a customer's, or the
+    /// owner's on the phone): its `type`, the customer (created with `name` if new), its media
+    /// stored and filled in, and its shape checked with `meta`. The order is the ids' order,
+    /// so a seed gives the same ids whoever sends.
+    pub(crate) fn scripted(
+        &mut self,
+        pnid: &str,
+        wa_id: &str,
+        name: Option<&str>,
+        mut obj: Map<String, Value>,
+    ) -> Result<Scripted, ControlError> {
+        let kind = content_type(&obj)?;
+        self.customer_or_create(wa_id, name);
+        let media_id = if is_media_type(&kind) {
+            Some(self.attach_media(pnid, &kind, &mut obj)?)
+        } else {
+            None
+        };
+        let content = Value::Object(obj);
+        checked(&content)?;
+        Ok(Scripted {
+            kind,
+            content,
+            media_id,
+        })
     }
 
     /// Makes a media object for customer or phone media, filling `id`, `mime_type`, `sha256`
@@ -358,6 +378,24 @@ impl World {
                 "unknown phone_number_id {pnid}"
             )))
         }
+    }
+}
+
+/// A scripted message's content (see [`World::scripted`]).
+pub(crate) struct Scripted {
+    /// Its `type`.
+    pub(crate) kind: String,
+    /// The content object, media filled in.
+    pub(crate) content: Value,
+    /// The media stored for it.
+    pub(crate) media_id: Option<String>,
+}
+
+/// The object of a scripted `message`.
+pub(crate) fn message_object(message: Value) -> Result<Map<String, Value>, ControlError> {
+    match message {
+        Value::Object(obj) => Ok(obj),
+        _ => Err(ControlError::bad_request("`message` must be a JSON object")),
     }
 }
 

@@ -10,7 +10,7 @@ use crate::state::messages::{MessageRecord, Origin};
 use crate::state::phone::{ChatMessage, PhoneApp, PhoneContact, is_media_type};
 use crate::webhooks::builder::{self, EchoOut, StateSyncOut};
 use crate::world::World;
-use crate::world::inbound::{checked, content_type};
+use crate::world::inbound::{Scripted, checked, content_type, message_object};
 
 /// One message of a thread seeded onto the phone.
 #[derive(Debug, Clone)]
@@ -61,19 +61,11 @@ impl World {
         let wa_id = crate::world::normalize_phone(to).ok_or_else(|| {
             ControlError::bad_request(format!("`to` ({to:?}) is not a phone number"))
         })?;
-        let mut message = message;
-        let obj = message
-            .as_object_mut()
-            .ok_or_else(|| ControlError::bad_request("`message` must be a JSON object"))?;
-        let kind = content_type(obj)?;
-        self.customer_or_create(&wa_id, None);
-        let media_id = if is_media_type(&kind) {
-            Some(self.attach_media(pnid, &kind, obj)?)
-        } else {
-            None
-        };
-        let content = Value::Object(obj.clone());
-        checked(&content)?;
+        let Scripted {
+            kind,
+            content,
+            media_id,
+        } = self.scripted(pnid, &wa_id, None, message_object(message)?)?;
         let wamid = self.ids.wamid(&wa_id, Direction::Outbound);
         self.messages.insert(
             wamid.clone(),
