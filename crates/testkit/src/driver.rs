@@ -40,6 +40,7 @@ fn ok(response: ControlResponse) -> SandboxResult {
     }
 }
 
+/// The `wamid` of a control answer.
 fn wamid_of(body: &Value) -> SandboxResult<String> {
     body.get("wamid")
         .and_then(Value::as_str)
@@ -77,6 +78,11 @@ impl SandboxDriver {
     /// Calls any control endpoint (`path` relative to `/_sandbox`).
     pub async fn control(&self, method: &str, path: &str, body: Option<Value>) -> SandboxResult {
         ok(self.handle.control(method, path, body).await)
+    }
+
+    /// POSTs `body` to a control `path` that answers with the wamid of the message it made.
+    async fn post_for_wamid(&self, path: &str, body: Value) -> SandboxResult<String> {
+        wamid_of(&self.control("POST", path, Some(body)).await?)
     }
 
     /// Every number the sandbox created.
@@ -305,12 +311,7 @@ impl Customer<'_> {
     /// the wamid.
     pub async fn sends(&self, message: Value) -> SandboxResult<String> {
         let body = json!({"phone_number_id": self.number, "message": message});
-        wamid_of(
-            &self
-                .driver
-                .control("POST", &self.path("send"), Some(body))
-                .await?,
-        )
+        self.driver.post_for_wamid(&self.path("send"), body).await
     }
 
     /// Writes a text.
@@ -343,23 +344,13 @@ impl Customer<'_> {
     pub async fn edits(&self, wamid: &str, text: &str) -> SandboxResult<String> {
         let body = json!({"phone_number_id": self.number, "message_id": wamid,
                           "message": {"type": "text", "text": {"body": text}}});
-        wamid_of(
-            &self
-                .driver
-                .control("POST", &self.path("edit"), Some(body))
-                .await?,
-        )
+        self.driver.post_for_wamid(&self.path("edit"), body).await
     }
 
     /// Deletes one of their messages for everyone (Meta allows two days).
     pub async fn revokes(&self, wamid: &str) -> SandboxResult<String> {
         let body = json!({"phone_number_id": self.number, "message_id": wamid});
-        wamid_of(
-            &self
-                .driver
-                .control("POST", &self.path("revoke"), Some(body))
-                .await?,
-        )
+        self.driver.post_for_wamid(&self.path("revoke"), body).await
     }
 
     /// Reads the business's API messages (read receipts): all unread ones.
@@ -394,12 +385,7 @@ impl Phone<'_> {
     /// wamid.
     pub async fn send(&self, to: &str, message: Value) -> SandboxResult<String> {
         let body = json!({"to": to, "message": message});
-        wamid_of(
-            &self
-                .driver
-                .control("POST", &self.path("send"), Some(body))
-                .await?,
-        )
+        self.driver.post_for_wamid(&self.path("send"), body).await
     }
 
     /// Types a text to `to` on the phone.
@@ -418,23 +404,13 @@ impl Phone<'_> {
     pub async fn edits(&self, wamid: &str, text: &str) -> SandboxResult<String> {
         let body =
             json!({"message_id": wamid, "message": {"type": "text", "text": {"body": text}}});
-        wamid_of(
-            &self
-                .driver
-                .control("POST", &self.path("edit"), Some(body))
-                .await?,
-        )
+        self.driver.post_for_wamid(&self.path("edit"), body).await
     }
 
     /// Deletes a message sent from the phone.
     pub async fn revokes(&self, wamid: &str) -> SandboxResult<String> {
         let body = json!({"message_id": wamid});
-        wamid_of(
-            &self
-                .driver
-                .control("POST", &self.path("revoke"), Some(body))
-                .await?,
-        )
+        self.driver.post_for_wamid(&self.path("revoke"), body).await
     }
 
     /// Adds or edits an address-book contact (`smb_app_state_sync`).
