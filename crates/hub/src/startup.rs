@@ -273,21 +273,12 @@ pub async fn open_store(config: &Config) -> Result<Arc<dyn Store>, StartupError>
         store::SqliteStore::open(&open_path, store::SqliteOptions::default())
     })
     .await;
-    let store = match opened {
-        Ok(Ok(store)) => store,
-        Ok(Err(e)) => {
-            return Err(StartupError::OpenStore {
-                path,
-                message: e.to_string(),
-            });
-        }
-        Err(e) => {
-            return Err(StartupError::OpenStore {
-                path,
-                message: e.to_string(),
-            });
-        }
+    // The open failed, or the blocking task did (a panic): either way the database is unusable.
+    let opened = match opened {
+        Ok(result) => result.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
     };
+    let store = opened.map_err(|message| StartupError::OpenStore { path, message })?;
     Ok(Arc::new(store))
 }
 
