@@ -10,11 +10,12 @@ pub mod status;
 
 use coexist_core::ids::{ChatId, OrgId};
 use coexist_core::inbox::{ChatChange, Email, PersonName, Role};
+use coexist_core::ingest::Change;
 use coexist_core::page::Limit;
 use coexist_core::store::{By, ChatFilter, ChatRecord, NewUser, StreamEvent, UserRecord};
 use coexist_core::time::Timestamp;
 
-use crate::build::T0;
+use crate::build::{CUSTOMER, T0, at, text};
 use crate::fixture::Fixture;
 
 /// A PHC-shaped string; the store never looks inside.
@@ -32,6 +33,13 @@ pub(crate) async fn user_in(f: &Fixture, org: OrgId, name: &str, role: Role) -> 
         .create_user(org, user, T0)
         .await
         .expect("create_user")
+}
+
+/// The chat of a first live "hi" from [`CUSTOMER`]: open, unassigned, one unread message.
+pub(crate) async fn customer_chat(f: &Fixture) -> ChatId {
+    let hi = text("wamid.1", CUSTOMER, at(1), "hi");
+    f.ingest(vec![Change::Message(hi)]).await;
+    f.chat_with(CUSTOMER).await.id
 }
 
 /// An agent of the fixture's organization.

@@ -10,29 +10,18 @@ use coexist_core::store::{By, NotificationKind, StoreError, WokenChat};
 use coexist_core::time::{HOUR_MS, Timestamp};
 use serde_json::json;
 
-use super::{agent, change, events_of, user_in};
+use super::{agent, change, customer_chat, events_of, user_in};
 use crate::build::{CUSTOMER, OTHER, at, echo, history_text, text};
 use crate::fixture::{Fixture, StoreFactory};
 
 /// A third customer.
 const THIRD: &str = "14155550123";
 
-async fn one_chat(f: &Fixture) -> ChatId {
-    f.ingest(vec![Change::Message(text(
-        "wamid.1",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
-    f.chat_with(CUSTOMER).await.id
-}
-
 /// Assigning records who and when, announces `assignee`, and notifies the new assignee
 /// unless they took the chat themselves.
 pub async fn assigning_notifies_the_assignee_unless_self(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    let chat = one_chat(&f).await;
+    let chat = customer_chat(&f).await;
     let (ana, bruno) = (agent(&f, "Ana").await, agent(&f, "Bruno").await);
     let head = f.head().await;
     let assigned = change(
@@ -79,7 +68,7 @@ pub async fn assigning_notifies_the_assignee_unless_self(factory: &dyn StoreFact
 /// Only users of the organization can be assigned; another organization's chat is not found.
 pub async fn assignees_and_chats_belong_to_the_organization(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    let chat = one_chat(&f).await;
+    let chat = customer_chat(&f).await;
     let ana = agent(&f, "Ana").await;
     let other = f.store.ensure_org("elsewhere", at(0)).await.unwrap();
     let stranger = user_in(&f, other, "Stranger", Role::Agent).await;
@@ -117,7 +106,7 @@ pub async fn assignees_and_chats_belong_to_the_organization(factory: &dyn StoreF
 /// integration (API token) may do it too.
 pub async fn resolve_and_reopen_are_announced_once(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    let chat = one_chat(&f).await;
+    let chat = customer_chat(&f).await;
     let by = By::Token(TokenId(1));
     let head = f.head().await;
     let resolved = change(&f, chat, ChatChange::Resolve, by, at(5)).await;
@@ -147,7 +136,7 @@ pub async fn resolve_and_reopen_are_announced_once(factory: &dyn StoreFactory) {
 /// `as_seen_at`) and lists as open, without any write. Snoozes must end in the future.
 pub async fn snoozes_end_by_themselves(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    let chat = one_chat(&f).await;
+    let chat = customer_chat(&f).await;
     let ana = agent(&f, "Ana").await;
     let until = at(10).plus_ms(HOUR_MS);
     let snoozed = change(

@@ -7,7 +7,7 @@ use coexist_core::page::Limit;
 use coexist_core::store::{By, NewCannedResponse, NewNote, NotificationKind, StoreError};
 use serde_json::{Map, Value, json};
 
-use super::{agent, events_of, user_in};
+use super::{agent, customer_chat, events_of, user_in};
 use crate::build::{CUSTOMER, at, bare_message, text};
 use crate::fixture::{Fixture, StoreFactory};
 
@@ -23,14 +23,7 @@ fn note(author: By, body: &str, mentions: Vec<coexist_core::ids::UserId>) -> New
 /// with the user it is for.
 pub async fn notes_notify_mentioned_users_but_not_the_author(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.1",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
-    let chat = f.chat_with(CUSTOMER).await.id;
+    let chat = customer_chat(&f).await;
     let (ana, bruno) = (agent(&f, "Ana").await, agent(&f, "Bruno").await);
     let head = f.head().await;
     let body = "@Bruno can you check? cc @Ana";
@@ -84,14 +77,7 @@ pub async fn notes_notify_mentioned_users_but_not_the_author(factory: &dyn Store
 /// found.
 pub async fn notes_belong_to_the_organization(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.1",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
-    let chat = f.chat_with(CUSTOMER).await.id;
+    let chat = customer_chat(&f).await;
     let ana = agent(&f, "Ana").await;
     let other = f.store.ensure_org("elsewhere", at(0)).await.unwrap();
     let stranger = user_in(&f, other, "Stranger", Role::Agent).await;
@@ -129,14 +115,7 @@ pub async fn notes_belong_to_the_organization(factory: &dyn StoreFactory) {
 /// nobody marks another user's.
 pub async fn notifications_page_and_are_marked_read(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.1",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
-    let chat = f.chat_with(CUSTOMER).await.id;
+    let chat = customer_chat(&f).await;
     let (ana, bruno) = (agent(&f, "Ana").await, agent(&f, "Bruno").await);
     for i in 0..5 {
         let n = note(By::User(ana.id), &format!("@Bruno {i}"), vec![bruno.id]);
