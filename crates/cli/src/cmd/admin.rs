@@ -4,12 +4,16 @@
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
+use coexist_core::ids::OrgId;
 use coexist_core::inbox::Role;
-use coexist_core::time::Clock;
+use coexist_core::store::Store;
+use coexist_core::time::{Clock, Timestamp};
 use hub::auth::{ROLE_ADMIN, create_api_token};
 use hub::clock::SystemClock;
+use hub::config::Config;
 use hub::inbox::users::{UserInput, create_user as create_user_in};
 
 use super::serve::{Settings, load_config};
@@ -38,17 +42,48 @@ enum UserCommand {
     Create(UserCreateArgs),
 }
 
+/// Where the hub's data is, and which organization to work in.
 #[derive(Debug, clap::Args)]
-struct UserCreateArgs {
+struct StoreArgs {
     /// Data directory of the hub [env: COEXIST_DATA_DIR] [default: ./coexist-data]
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
     /// A TOML configuration file (only data_dir and org_name are used) [env: COEXIST_CONFIG]
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// The organization the user belongs to [env: COEXIST_ORG_NAME] [default: default]
+    /// The organization the user belongs to, or the token gives access to
+    /// [env: COEXIST_ORG_NAME] [default: default]
     #[arg(long, value_name = "NAME")]
     org_name: Option<String>,
+}
+
+/// The hub's configuration, its store and the organization (created if missing).
+struct Opened {
+    config: Config,
+    store: Arc<dyn Store>,
+    org: OrgId,
+    now: Timestamp,
+}
+
+impl StoreArgs {
+    async fn open(self) -> anyhow::Result<Opened> {
+        let config = load_config(self.config, Settings::storage(self.data_dir, self.org_name))?;
+        let store = hub::startup::open_store(&config).await?;
+        let now = SystemClock.now();
+        let org = store.ensure_org(&config.org_name, now).await?;
+        Ok(Opened {
+            config,
+            store,
+            org,
+            now,
+        })
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct UserCreateArgs {
+    #[command(flatten)]
+    store: StoreArgs,
     /// Sign-in email (unique across the hub)
     #[arg(long, value_name = "EMAIL")]
     email: String,
@@ -77,15 +112,8 @@ enum TokenCommand {
 
 #[derive(Debug, clap::Args)]
 struct CreateArgs {
-    /// Data directory of the hub [env: COEXIST_DATA_DIR] [default: ./coexist-data]
-    #[arg(long, value_name = "DIR")]
-    data_dir: Option<PathBuf>,
-    /// A TOML configuration file (only data_dir and org_name are used) [env: COEXIST_CONFIG]
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// The organization the token gives access to [env: COEXIST_ORG_NAME] [default: default]
-    #[arg(long, value_name = "NAME")]
-    org_name: Option<String>,
+    #[command(flatten)]
+    store: StoreArgs,
     /// A label for people, e.g. what the token is for
     #[arg(long, value_name = "NAME", default_value = "admin")]
     name: String,
@@ -127,10 +155,12 @@ fn block_on(what: &str, work: impl Future<Output = anyhow::Result<String>>) -> E
 }
 
 async fn create_token(args: CreateArgs) -> anyhow::Result<String> {
-    let config = load_config(args.config, Settings::storage(args.data_dir, args.org_name))?;
-    let store = hub::startup::open_store(&config).await?;
-    let now = SystemClock.now();
-    let org = store.ensure_org(&config.org_name, now).await?;
+    let Opened {
+        config,
+        store,
+        org,
+        now,
+    } = args.store.open().await?;
     let issued = create_api_token(store.as_ref(), org, &args.name, ROLE_ADMIN, now).await?;
     eprintln!(
         "coexist admin: created API token {} ({:?}) for organization {:?}; it is shown only once",
@@ -144,10 +174,12 @@ async fn create_user(args: UserCreateArgs) -> anyhow::Result<String> {
         Some(p) => p,
         None => read_password()?,
     };
-    let config = load_config(args.config, Settings::storage(args.data_dir, args.org_name))?;
-    let store = hub::startup::open_store(&config).await?;
-    let now = SystemClock.now();
-    let org = store.ensure_org(&config.org_name, now).await?;
+    let Opened {
+        config,
+        store,
+        org,
+        now,
+    } = args.store.open().await?;
     let input = UserInput {
         email: &args.email,
         name: &args.name,
