@@ -17,6 +17,9 @@ pub(crate) enum Stream {
     Faults = 3,
     Latency = 4,
     Setup = 5,
+    /// Embedded Signup's own stream, far from the others, so using signup never changes the
+    /// ids of a run that does not.
+    Signup = 0x5161_0000,
 }
 
 /// A seeded RNG for one stream.
@@ -24,6 +27,16 @@ pub(crate) fn rng(seed: u64, stream: Stream) -> ChaCha20Rng {
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
     rng.set_stream(stream as u64);
     rng
+}
+
+/// A numeric Graph id drawn from `rng`: `digits` digits, no leading 0.
+pub(crate) fn numeric_id(rng: &mut ChaCha20Rng, digits: usize) -> String {
+    let mut out = String::with_capacity(digits);
+    out.push(char::from(b'1' + rng.random_range(0..9u8)));
+    for _ in 1..digits {
+        out.push(char::from(b'0' + rng.random_range(0..10u8)));
+    }
+    out
 }
 
 /// Direction byte inside a wamid, as in Meta's examples (0x12 inbound, 0x11 outbound).
@@ -48,12 +61,7 @@ impl Ids {
 
     /// A numeric Graph id (WABA, phone number, media, template): `digits` digits, no leading 0.
     pub(crate) fn numeric(&mut self, digits: usize) -> String {
-        let mut out = String::with_capacity(digits);
-        out.push(char::from(b'1' + self.rng.random_range(0..9u8)));
-        for _ in 1..digits {
-            out.push(char::from(b'0' + self.rng.random_range(0..10u8)));
-        }
-        out
+        numeric_id(&mut self.rng, digits)
     }
 
     fn hex_upper(&mut self, len: usize) -> String {

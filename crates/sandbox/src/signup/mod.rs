@@ -27,13 +27,13 @@ mod prospects;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rand::Rng;
-use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use control::{pages, routes};
 
 use crate::config::NumberMode;
+use crate::ids::{Stream, numeric_id, rng};
 
 /// The oldest WhatsApp Business app version Meta accepts for coexistence (META.md §10.1).
 pub(crate) const MIN_APP_VERSION: [u32; 3] = [2, 24, 17];
@@ -45,8 +45,6 @@ pub(crate) const RECENT_DAYS: u64 = 7;
 pub(crate) const CODE_TTL_MS: u64 = 30_000;
 /// The `featureType` of the coexistence flow.
 pub(crate) const COEXISTENCE_FEATURE: &str = "whatsapp_business_app_onboarding";
-/// A stream id no other part of the sandbox uses.
-const SIGNUP_STREAM: u64 = 0x5161_0000;
 
 /// What Meta knows (or checks) about a number before letting it through Embedded Signup.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,10 +155,8 @@ pub(crate) struct Signups {
 impl Signups {
     /// Empty, on the run's seed.
     pub(crate) fn new(seed: u64) -> Self {
-        let mut rng = ChaCha20Rng::seed_from_u64(seed);
-        rng.set_stream(SIGNUP_STREAM);
         Signups {
-            rng,
+            rng: rng(seed, Stream::Signup),
             prospects: BTreeMap::new(),
             sessions: BTreeMap::new(),
             codes: BTreeMap::new(),
@@ -172,12 +168,7 @@ impl Signups {
 
     /// A numeric Graph id of `digits` digits.
     pub(crate) fn numeric(&mut self, digits: usize) -> String {
-        let mut out = String::with_capacity(digits);
-        out.push(char::from(b'1' + self.rng.random_range(0..9u8)));
-        for _ in 1..digits {
-            out.push(char::from(b'0' + self.rng.random_range(0..10u8)));
-        }
-        out
+        numeric_id(&mut self.rng, digits)
     }
 
     /// An opaque token of `len` characters after `prefix`.
