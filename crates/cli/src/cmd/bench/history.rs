@@ -47,6 +47,8 @@ struct Run {
     idle_rss_mib: f64,
     chunk_latency: Latency,
     cpu: CpuShare,
+    /// The hub's CPU time per imported message, in microseconds.
+    cpu_us_per_message: f64,
 }
 
 pub(crate) async fn run(args: HistoryArgs) -> anyhow::Result<()> {
@@ -75,6 +77,7 @@ pub(crate) async fn run(args: HistoryArgs) -> anyhow::Result<()> {
             "idle RSS MiB",
             "chunk p99 ms",
             "hub CPU",
+            "hub µs/msg",
             "gen CPU",
         ],
         1,
@@ -91,6 +94,7 @@ pub(crate) async fn run(args: HistoryArgs) -> anyhow::Result<()> {
             format!("{:.0}", r.idle_rss_mib),
             format!("{:.0}", r.chunk_latency.p99_ms),
             percent(r.cpu.server),
+            format!("{:.1}", r.cpu_us_per_message),
             percent(r.cpu.generator),
         ]);
         runs.push(r);
@@ -153,6 +157,7 @@ async fn import_once(
         peak_rss_mib,
         idle_rss_mib,
         chunk_latency: Latency::of(&result.sorted_ms()),
+        cpu_us_per_message: cpu.server_seconds * 1e6 / args.messages.max(1) as f64,
         cpu,
     })
 }
@@ -162,7 +167,8 @@ fn summarize(args: &HistoryArgs, runs: &[Run]) {
     let worst_rss = runs.iter().map(|r| r.peak_rss_mib).fold(0.0, f64::max);
     println!(
         "median of {} runs: {} messages imported in {:.1} s ({} msgs/s); hub peak RSS {:.0} MiB \
-         (worst run {:.0} MiB, {:.0} MiB idle before the import); hub CPU {}, generator {}",
+         (worst run {:.0} MiB, {:.0} MiB idle before the import); hub CPU {} ({:.1} µs per \
+         message), generator {}",
         runs.len(),
         thousands(args.messages as f64),
         of(|r| r.seconds),
@@ -171,6 +177,7 @@ fn summarize(args: &HistoryArgs, runs: &[Run]) {
         worst_rss,
         of(|r| r.idle_rss_mib),
         percent(of(|r| r.cpu.server)),
+        of(|r| r.cpu_us_per_message),
         percent(of(|r| r.cpu.generator)),
     );
     println!(
@@ -191,6 +198,7 @@ fn summarize(args: &HistoryArgs, runs: &[Run]) {
             "peak_rss_mib": of(|r| r.peak_rss_mib),
             "worst_peak_rss_mib": worst_rss,
             "idle_rss_mib": of(|r| r.idle_rss_mib),
+            "cpu_us_per_message": of(|r| r.cpu_us_per_message),
             "verified": true,
             "per_run": runs,
         }),

@@ -42,6 +42,8 @@ struct Side {
     latency: Latency,
     errors: usize,
     cpu: CpuShare,
+    /// The server's CPU time per answered request (one message each), in microseconds.
+    cpu_us_per_message: f64,
 }
 
 impl Side {
@@ -50,6 +52,7 @@ impl Side {
             messages_per_s: result.answers.len() as f64 / result.elapsed.as_secs_f64(),
             latency: Latency::of(&result.sorted_ms()),
             errors: result.answers.len() - result.ok(),
+            cpu_us_per_message: cpu.server_seconds * 1e6 / result.answers.len().max(1) as f64,
             cpu,
         }
     }
@@ -99,6 +102,7 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
             "max ms",
             "errors",
             "srv CPU",
+            "srv µs/msg",
             "gen CPU",
             "other CPU",
         ],
@@ -126,6 +130,7 @@ fn print_side(table: &Table, run: u32, name: &str, side: &Side) {
         format!("{:.1}", side.latency.max_ms),
         side.errors.to_string(),
         percent(side.cpu.server),
+        format!("{:.1}", side.cpu_us_per_message),
         percent(side.cpu.generator),
         percent(side.cpu.others),
     ]);
@@ -185,7 +190,8 @@ fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
     let cpu = |f: fn(&(Side, Side, f64)) -> f64| of(f);
     println!(
         "median of {} runs: hub {} msgs/s (p50 {:.2} ms, p99 {:.2} ms), baseline {} msgs/s; \
-         hub/baseline {}; hub CPU {} of the machine, generator {}; hub peak RSS {:.0} MiB",
+         hub/baseline {}; hub CPU {} of the machine ({:.1} µs per message, baseline {:.1} µs), \
+         generator {}; hub peak RSS {:.0} MiB",
         runs.len(),
         thousands(hub_rate),
         hub_latency.p50_ms,
@@ -193,6 +199,8 @@ fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
         thousands(base_rate),
         percent(ratio),
         percent(cpu(|r| r.1.cpu.server)),
+        of(|r| r.1.cpu_us_per_message),
+        of(|r| r.0.cpu_us_per_message),
         percent(cpu(|r| r.1.cpu.generator)),
         of(|r| r.2),
     );
@@ -208,9 +216,11 @@ fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
             "cores": procs::cores(),
             "hub": {"messages_per_s": hub_rate, "latency": hub_latency,
                     "cpu_share": cpu(|r| r.1.cpu.server), "generator_cpu_share": cpu(|r| r.1.cpu.generator),
+                    "cpu_us_per_message": of(|r| r.1.cpu_us_per_message),
                     "peak_rss_mib": of(|r| r.2)},
             "baseline": {"messages_per_s": base_rate, "latency": base_latency,
-                         "cpu_share": cpu(|r| r.0.cpu.server), "generator_cpu_share": cpu(|r| r.0.cpu.generator)},
+                         "cpu_share": cpu(|r| r.0.cpu.server), "generator_cpu_share": cpu(|r| r.0.cpu.generator),
+                         "cpu_us_per_message": of(|r| r.0.cpu_us_per_message)},
             "ratio_hub_to_baseline": ratio,
             "verified": true,
             "per_run": runs.iter().map(|(b, h, rss)| json!({"baseline": b, "hub": h, "hub_peak_rss_mib": rss})).collect::<Vec<_>>(),

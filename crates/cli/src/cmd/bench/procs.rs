@@ -200,6 +200,9 @@ pub(crate) struct CpuShare {
     pub(crate) generator: f64,
     /// Every other process on the machine (the machine is shared).
     pub(crate) others: f64,
+    /// CPU seconds (user + system, all its threads) the server used in the window: divided by
+    /// the work done, the cost per message, which contention on a shared machine barely moves.
+    pub(crate) server_seconds: f64,
 }
 
 /// Samples CPU counters at the start of a window.
@@ -235,6 +238,7 @@ impl CpuMeter {
             server: server / total,
             generator: me / total,
             others: ((busy - server - me) / total).max(0.0),
+            server_seconds: server,
         }
     }
 }
