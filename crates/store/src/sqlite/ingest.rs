@@ -28,6 +28,7 @@ use coexist_core::time::Timestamp;
 use rusqlite::{Connection, Params, params};
 
 use self::contacts::ContactCtx;
+use self::contacts::NewChat;
 use self::events::EventLog;
 use self::messages::ChatDelta;
 use self::numbers::NumberCtx;
@@ -90,6 +91,8 @@ pub(crate) struct Ingest<'c> {
     contacts: HashMap<(i64, String), ContactCtx>,
     /// By (number, contact).
     chats: HashMap<(i64, i64), i64>,
+    /// Chats this batch created, with what they were created with.
+    created_chats: HashMap<i64, NewChat>,
     chat_deltas: BTreeMap<i64, ChatDelta>,
     events: EventLog,
     outcome: IngestOutcome,
@@ -105,6 +108,7 @@ impl<'c> Ingest<'c> {
             numbers: HashMap::new(),
             contacts: HashMap::new(),
             chats: HashMap::new(),
+            created_chats: HashMap::new(),
             chat_deltas: BTreeMap::new(),
             events: EventLog::default(),
             outcome: IngestOutcome::default(),

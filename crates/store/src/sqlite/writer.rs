@@ -12,9 +12,18 @@
 //! with one `SAVEPOINT` per job: the failing job is rolled back to its savepoint and answered
 //! with its error while the others commit. Jobs are therefore closures that can run twice.
 //!
+//! **Checkpoints mostly off the writer.** A checkpoint copies committed pages from the WAL into
+//! the database file; SQLite's automatic one runs inside the COMMIT that crosses its threshold,
+//! on the writer thread every webhook waits for (an eighth of its CPU, and the slowest commits).
+//! A second connection on a thread of its own ([`checkpoints`]) runs passive checkpoints after
+//! every few groups, concurrently with the writer. The writer's automatic checkpoint stays, with
+//! a higher threshold, only to let the WAL start over: it then has little left to copy.
+//!
 //! [`SqliteOptions::group_max_jobs`]: super::SqliteOptions::group_max_jobs
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 
 use coexist_core::ids::Position;
@@ -34,11 +43,17 @@ pub(crate) trait WriteJob: Send {
     fn weight(&self) -> usize;
 }
 
+/// What a job sends back: its answer, and the closure itself, so that what it owns (a webhook
+/// batch: the body and its parsed changes) is freed by the caller's thread. Freed on the writer
+/// thread, memory allocated by the async workers went back through the allocator's shared
+/// arenas on the one thread every webhook waits for.
+type Reply<T, F> = (Result<T, StoreError>, F);
+
 /// A job built from a closure, answering through a oneshot.
 struct Job<T, F> {
     work: F,
     result: Option<Result<T, StoreError>>,
-    reply: oneshot::Sender<Result<T, StoreError>>,
+    reply: oneshot::Sender<Reply<T, F>>,
     on_commit: fn(&mut T, Position),
     weight: usize,
 }
@@ -64,16 +79,23 @@ where
     }
 
     fn finish(self: Box<Self>, committed: Result<Position, StoreError>) {
-        let answer = match (self.result, committed) {
+        let Job {
+            work,
+            result,
+            reply,
+            on_commit,
+            ..
+        } = *self;
+        let answer = match (result, committed) {
             (Some(Ok(mut value)), Ok(head)) => {
-                (self.on_commit)(&mut value, head);
+                on_commit(&mut value, head);
                 Ok(value)
             }
             (Some(Ok(_)) | None, Err(e)) | (Some(Err(e)), _) => Err(e),
             (None, Ok(_)) => Err(StoreError::Unavailable("write job never ran".to_owned())),
         };
         // The caller may have gone away (request cancelled); the work is committed regardless.
-        let _ = self.reply.send(answer);
+        let _ = reply.send((answer, work));
     }
 
     fn weight(&self) -> usize {
@@ -105,19 +127,29 @@ pub(crate) struct GroupLimits {
 pub(crate) struct Writer {
     tx: Option<mpsc::Sender<Box<dyn WriteJob>>>,
     thread: Option<JoinHandle<()>>,
+    checkpointer: Option<JoinHandle<()>>,
 }
 
 impl Writer {
-    /// Starts the writer thread over `conn`.
+    /// Starts the writer thread over `conn`, and the checkpoint thread when `conn` is a file.
     pub(crate) fn start(conn: Connection, queue: usize, limits: GroupLimits) -> DbResult<Writer> {
         let (tx, rx) = mpsc::channel(queue.max(1));
+        let (checkpoints, checkpointer) = match conn.path().filter(|p| !p.is_empty()) {
+            Some(path) => {
+                let (signal, thread) = checkpoints::start(Path::new(path))?;
+                conn.execute_batch(checkpoints::WRITER_BACKSTOP)?;
+                (Some(signal), Some(thread))
+            }
+            None => (None, None),
+        };
         let thread = std::thread::Builder::new()
             .name("coexist-sqlite-writer".to_owned())
-            .spawn(move || run(conn, rx, limits))
+            .spawn(move || run(conn, rx, limits, checkpoints))
             .map_err(|e| DbError(StoreError::Unavailable(format!("writer thread: {e}"))))?;
         Ok(Writer {
             tx: Some(tx),
             thread: Some(thread),
+            checkpointer,
         })
     }
 
@@ -153,7 +185,9 @@ impl Writer {
         let stopped = || StoreError::Unavailable("the database writer has stopped".to_owned());
         let tx = self.tx.as_ref().ok_or_else(stopped)?;
         tx.send(job).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        let (answer, work) = answer.await.map_err(|_| stopped())?;
+        drop(work);
+        answer
     }
 }
 
@@ -165,10 +199,20 @@ impl Drop for Writer {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        // The writer thread held the checkpoint signal: with it gone, that thread ends too.
+        if let Some(t) = self.checkpointer.take() {
+            let _ = t.join();
+        }
     }
 }
 
-fn run(conn: Connection, mut rx: mpsc::Receiver<Box<dyn WriteJob>>, limits: GroupLimits) {
+fn run(
+    conn: Connection,
+    mut rx: mpsc::Receiver<Box<dyn WriteJob>>,
+    limits: GroupLimits,
+    checkpoints: Option<checkpoints::Signal>,
+) {
+    let mut pending = checkpoints::Pending::default();
     while let Some(first) = rx.blocking_recv() {
         let mut bytes = first.weight();
         let mut group = vec![first];
@@ -182,6 +226,84 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Box<dyn WriteJob>>, limits: Grou
             }
         }
         commit_group(&conn, group, limits.before_commit);
+        if let Some(signal) = &checkpoints
+            && pending.add(bytes)
+        {
+            signal.ring();
+        }
+    }
+}
+
+/// The checkpoint thread: passive checkpoints on a connection of its own, after every few
+/// groups the writer committed.
+pub(crate) mod checkpoints {
+    use super::{DbError, DbResult, JoinHandle, Path, Receiver, StoreError, SyncSender};
+    use super::{TrySendError, sync_channel};
+    use rusqlite::Connection;
+
+    /// The writer's own automatic checkpoint, kept as a backstop: SQLite starts the WAL over
+    /// only after a checkpoint has copied all of it, which the checkpoint thread, racing the
+    /// next commit, rarely manages. The writer's checkpoint then finds most of the WAL copied.
+    pub(crate) const WRITER_BACKSTOP: &str = "PRAGMA wal_autocheckpoint=4000";
+
+    /// Groups, or webhook bytes, committed between two checkpoints of the checkpoint thread.
+    /// Fewer means smaller copies more often; a page written by several groups is copied once
+    /// per checkpoint.
+    const GROUPS_PER_CHECKPOINT: u32 = 8;
+    const BYTES_PER_CHECKPOINT: usize = 1024 * 1024;
+
+    /// What the writer committed since it last rang.
+    #[derive(Default)]
+    pub(crate) struct Pending {
+        groups: u32,
+        bytes: usize,
+    }
+
+    impl Pending {
+        /// Counts a committed group; whether it is time to ring.
+        pub(crate) fn add(&mut self, bytes: usize) -> bool {
+            self.groups += 1;
+            self.bytes += bytes;
+            if self.groups < GROUPS_PER_CHECKPOINT && self.bytes < BYTES_PER_CHECKPOINT {
+                return false;
+            }
+            *self = Pending::default();
+            true
+        }
+    }
+
+    /// The writer's side: rings without ever waiting (a ring while one is pending is merged).
+    pub(crate) struct Signal(SyncSender<()>);
+
+    impl Signal {
+        pub(crate) fn ring(&self) {
+            match self.0.try_send(()) {
+                Ok(()) | Err(TrySendError::Full(())) | Err(TrySendError::Disconnected(())) => {}
+            }
+        }
+    }
+
+    /// Opens the checkpoint connection to `path` and starts its thread.
+    pub(crate) fn start(path: &Path) -> DbResult<(Signal, JoinHandle<()>)> {
+        let conn = crate::sqlite::connection::open_checkpointer(path)?;
+        let (tx, rx) = sync_channel(1);
+        let thread = std::thread::Builder::new()
+            .name("coexist-sqlite-checkpoint".to_owned())
+            .spawn(move || run(&conn, &rx))
+            .map_err(|e| DbError(StoreError::Unavailable(format!("checkpoint thread: {e}"))))?;
+        Ok((Signal(tx), thread))
+    }
+
+    fn run(conn: &Connection, rx: &Receiver<()>) {
+        while rx.recv().is_ok() {
+            // PASSIVE: copies what no reader still needs, never waits for the writer or the
+            // readers. A failure (the writer's backstop checkpointing at that moment: busy) is
+            // harmless: the next ring tries again, and the writer's backstop remains.
+            let done = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+            if let Err(e) = done {
+                tracing::debug!(error = %e, "background checkpoint skipped");
+            }
+        }
     }
 }
 
@@ -299,17 +421,18 @@ mod tests {
 
     use super::{Job, WriteJob, commit_group};
 
-    type Answer = oneshot::Receiver<Result<(), StoreError>>;
+    type Answer = oneshot::Receiver<(Result<(), StoreError>, Work)>;
+    type Work = Box<dyn FnMut(&Connection) -> super::DbResult<()> + Send>;
 
     /// A job inserting `values` into `t`, one statement each.
     fn job(values: &'static [i64]) -> (Box<dyn WriteJob>, Answer) {
         let (reply, answer) = oneshot::channel();
-        let work = move |c: &Connection| {
+        let work: Work = Box::new(move |c: &Connection| {
             for v in values {
                 c.execute("INSERT INTO t (x) VALUES (?1)", [v])?;
             }
             Ok(())
-        };
+        });
         let job = Job {
             work,
             result: None,
@@ -347,7 +470,7 @@ mod tests {
         commit_group(&conn, jobs, |_| Ok(()));
         let answers: Vec<_> = answers
             .into_iter()
-            .map(|mut a| a.try_recv().unwrap())
+            .map(|mut a| a.try_recv().unwrap().0)
             .collect();
         assert!(answers[0].is_ok() && answers[1].is_ok() && answers[3].is_ok());
         assert!(
@@ -368,7 +491,7 @@ mod tests {
         let (first, mut answer) = job(&[5, 5]);
         commit_group(&conn, vec![first], |_| Ok(()));
         assert!(matches!(
-            answer.try_recv().unwrap(),
+            answer.try_recv().unwrap().0,
             Err(StoreError::Conflict(_))
         ));
         assert!(rows(&conn).is_empty());
@@ -383,11 +506,11 @@ mod tests {
             c.execute_batch("SELECT * FROM missing")
         });
         assert!(matches!(
-            first.try_recv().unwrap(),
+            first.try_recv().unwrap().0,
             Err(StoreError::Unavailable(_))
         ));
         assert!(matches!(
-            second.try_recv().unwrap(),
+            second.try_recv().unwrap().0,
             Err(StoreError::Unavailable(_))
         ));
         assert!(rows(&conn).is_empty());

@@ -20,6 +20,15 @@ pub(super) struct ContactCtx {
     profile_name: Option<String>,
 }
 
+/// A chat created by the current batch.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NewChat {
+    /// What it was inserted with (see [`Ingest::chat`]).
+    pub(super) last_message_at: i64,
+    /// Created open: a customer message has nothing to reopen.
+    pub(super) open: bool,
+}
+
 fn initial_status(open: bool) -> &'static str {
     if open {
         InboxStatus::Open.as_str()
@@ -181,8 +190,21 @@ impl Ingest<'_> {
 
     /// The chat of (number, contact), created if new. `open`: the change creating it needs an
     /// agent (a live customer message); chats that only history or the phone app created
-    /// start resolved, so an import does not flood the inbox.
-    pub(super) fn chat(&mut self, n: NumberCtx, contact: i64, open: bool) -> DbResult<i64> {
+    /// start resolved, so an import does not flood the inbox. `first_at`: the timestamp of the
+    /// message it is wanted for.
+    ///
+    /// A new chat is inserted with `last_message_at = first_at`, its final value when the
+    /// batch brings it one message (or several with that newest timestamp): the chat indexes
+    /// all sort by `last_message_at`, and setting it at the insert saves moving four index
+    /// entries again when the batch's counters are written ([`Ingest::flush_chats`]), which
+    /// corrects it in every other case.
+    pub(super) fn chat(
+        &mut self,
+        n: NumberCtx,
+        contact: i64,
+        open: bool,
+        first_at: i64,
+    ) -> DbResult<i64> {
         if let Some(id) = self.chats.get(&(n.id, contact)) {
             return Ok(*id);
         }
@@ -193,12 +215,30 @@ impl Ingest<'_> {
             .optional()?;
         let id = match found {
             Some(id) => id,
-            None => insert_one(
-                self.conn,
-                "INSERT INTO chats (org_id, number_id, contact_id, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                params![n.org, n.id, contact, initial_status(open), self.at.0],
-            )?,
+            None => {
+                let id = insert_one(
+                    self.conn,
+                    "INSERT INTO chats (org_id, number_id, contact_id, status, last_message_at,
+                         created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                    params![
+                        n.org,
+                        n.id,
+                        contact,
+                        initial_status(open),
+                        first_at,
+                        self.at.0
+                    ],
+                )?;
+                self.created_chats.insert(
+                    id,
+                    NewChat {
+                        last_message_at: first_at,
+                        open,
+                    },
+                );
+                id
+            }
         };
         self.chats.insert((n.id, contact), id);
         Ok(id)

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use coexist_core::time::Timestamp;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, ToSql, params_from_iter};
 use serde_json::{Map, Value};
 
 use crate::sqlite::error::DbResult;
@@ -84,28 +84,78 @@ impl EventLog {
         }
     }
 
-    /// Appends every event to the `events` table; each gets the next stream position.
+    /// Appends every event to the `events` table; each gets the next stream position, in the
+    /// order of the list.
     pub(super) fn flush(self, conn: &Connection, at: Timestamp) -> DbResult<()> {
-        let mut insert = conn.prepare_cached(
-            "INSERT INTO events (org_id, kind, at, number_id, chat_id, message_id, data)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
-        for mut e in self.list {
-            if !e.changes.is_empty() {
-                let changes = e.changes.iter().map(|c| Value::from(*c)).collect();
-                e.data.insert("changes".to_owned(), Value::Array(changes));
-            }
-            let s = e.subject;
-            insert.execute(params![
-                s.org,
-                e.kind,
-                at.0,
-                s.number,
-                s.chat,
-                s.message,
-                Value::Object(e.data).to_string(),
-            ])?;
+        let rows: Vec<Row> = self.list.into_iter().map(|e| Row::of(e, at)).collect();
+        // Several rows per INSERT: `events` is AUTOINCREMENT, so each statement also reads and
+        // writes `sqlite_sequence`; one statement per few rows pays that once. A multi-row
+        // VALUES inserts its rows in order, so positions keep the order of the list.
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let sql = insert_sql(chunk.len());
+            let mut insert = conn.prepare_cached(&sql)?;
+            let values = chunk.iter().flat_map(Row::values);
+            insert.execute(params_from_iter(values))?;
         }
         Ok(())
     }
+}
+
+/// The most rows one `INSERT INTO events` carries (one cached statement per row count).
+const ROWS_PER_INSERT: usize = 16;
+
+/// One `events` row, ready to bind.
+struct Row {
+    org: i64,
+    kind: &'static str,
+    at: i64,
+    number: Option<i64>,
+    chat: Option<i64>,
+    message: Option<i64>,
+    data: String,
+}
+
+impl Row {
+    fn of(mut e: Pending, at: Timestamp) -> Row {
+        if !e.changes.is_empty() {
+            let changes = e.changes.iter().map(|c| Value::from(*c)).collect();
+            e.data.insert("changes".to_owned(), Value::Array(changes));
+        }
+        let s = e.subject;
+        Row {
+            org: s.org,
+            kind: e.kind,
+            at: at.0,
+            number: s.number,
+            chat: s.chat,
+            message: s.message,
+            data: Value::Object(e.data).to_string(),
+        }
+    }
+
+    fn values(&self) -> [&dyn ToSql; 7] {
+        [
+            &self.org,
+            &self.kind,
+            &self.at,
+            &self.number,
+            &self.chat,
+            &self.message,
+            &self.data,
+        ]
+    }
+}
+
+/// `INSERT INTO events ... VALUES (...), (...)` with `rows` rows.
+fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO events (org_id, kind, at, number_id, chat_id, message_id, data) VALUES ",
+    );
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str("(?, ?, ?, ?, ?, ?, ?)");
+    }
+    sql
 }

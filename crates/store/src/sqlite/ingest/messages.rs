@@ -65,7 +65,7 @@ impl Ingest<'_> {
     pub(super) fn message(&mut self, m: &NewMessage) -> DbResult<Option<i64>> {
         let n = self.number(&m.number, coexistence_only(m.origin))?;
         let contact = self.contact(n, &m.contact, m.origin != Origin::History)?;
-        let chat = self.chat(n, contact, m.origin.counts_unread())?;
+        let chat = self.chat(n, contact, m.origin.counts_unread(), m.timestamp.0)?;
         let Some(id) = self.insert_message(n, chat, m)? else {
             self.outcome.messages_duplicate += 1;
             return Ok(None);
@@ -150,27 +150,52 @@ impl Ingest<'_> {
     /// Writes the accumulated chat counters, one UPDATE and one `chat.updated` per chat.
     pub(super) fn flush_chats(&mut self) -> DbResult<()> {
         let deltas = std::mem::take(&mut self.chat_deltas);
-        let mut update = self.conn.prepare_cached(
-            "UPDATE chats SET
-                 message_count = message_count + ?2,
-                 unread_count = unread_count + ?3,
-                 last_message_id = CASE WHEN ?4 IS NOT NULL AND (last_message_at IS NULL
-                         OR (?4, ?5) > (last_message_at, last_message_id))
-                     THEN ?5 ELSE last_message_id END,
-                 last_message_at = CASE WHEN ?4 IS NOT NULL AND (last_message_at IS NULL
-                         OR (?4, ?5) > (last_message_at, last_message_id))
-                     THEN ?4 ELSE last_message_at END,
-                 last_customer_message_at = CASE WHEN ?6 IS NOT NULL
-                         AND (last_customer_message_at IS NULL OR ?6 > last_customer_message_at)
-                     THEN ?6 ELSE last_customer_message_at END,
-                 referral_at = CASE WHEN ?7 IS NOT NULL AND (referral_at IS NULL OR ?7 > referral_at)
-                     THEN ?7 ELSE referral_at END,
-                 updated_at = ?8
-             WHERE id = ?1",
-        )?;
+        let mut created = std::mem::take(&mut self.created_chats);
         for (chat, d) in deltas {
-            let (last_at, last_id) = d.last.unzip();
-            update.execute(params![
+            let new = created.remove(&chat);
+            match new {
+                Some(new) => self.write_new_chat(chat, new.last_message_at, &d)?,
+                None => self.add_to_chat(chat, &d)?,
+            }
+            let subject = Self::chat_subject(d.number, chat);
+            self.events.touch(CHAT_UPDATED, chat, subject, "messages");
+            // A chat this batch created open has nothing to reopen: skip the UPDATE.
+            let may_reopen = d.customer_at.is_some() && !new.is_some_and(|c| c.open);
+            if may_reopen && self.reopen(d.number, chat)? {
+                self.events.touch(CHAT_UPDATED, chat, subject, "status");
+            }
+        }
+        // What is left was created for a message that turned out to be stored already (on
+        // another chat): an empty chat, whose `last_message_at` is NULL.
+        for chat in created.into_keys() {
+            self.clear_last_message(chat)?;
+        }
+        Ok(())
+    }
+
+    /// Adds a batch's new messages to a chat that existed before the batch.
+    fn add_to_chat(&self, chat: i64, d: &ChatDelta) -> DbResult<()> {
+        let (last_at, last_id) = d.last.unzip();
+        self.conn
+            .prepare_cached(
+                "UPDATE chats SET
+                     message_count = message_count + ?2,
+                     unread_count = unread_count + ?3,
+                     last_message_id = CASE WHEN ?4 IS NOT NULL AND (last_message_at IS NULL
+                             OR (?4, ?5) > (last_message_at, last_message_id))
+                         THEN ?5 ELSE last_message_id END,
+                     last_message_at = CASE WHEN ?4 IS NOT NULL AND (last_message_at IS NULL
+                             OR (?4, ?5) > (last_message_at, last_message_id))
+                         THEN ?4 ELSE last_message_at END,
+                     last_customer_message_at = CASE WHEN ?6 IS NOT NULL
+                             AND (last_customer_message_at IS NULL OR ?6 > last_customer_message_at)
+                         THEN ?6 ELSE last_customer_message_at END,
+                     referral_at = CASE WHEN ?7 IS NOT NULL AND (referral_at IS NULL OR ?7 > referral_at)
+                         THEN ?7 ELSE referral_at END,
+                     updated_at = ?8
+                 WHERE id = ?1",
+            )?
+            .execute(params![
                 chat,
                 d.messages,
                 d.unread,
@@ -180,12 +205,56 @@ impl Ingest<'_> {
                 d.referral_at,
                 self.at.0
             ])?;
-            let subject = Self::chat_subject(d.number, chat);
-            self.events.touch(CHAT_UPDATED, chat, subject, "messages");
-            if d.customer_at.is_some() && self.reopen(d.number, chat)? {
-                self.events.touch(CHAT_UPDATED, chat, subject, "status");
-            }
+        Ok(())
+    }
+
+    /// Writes the counters of a chat this batch created (all its messages are the batch's).
+    /// When its newest message has the timestamp it was inserted with, `last_message_at` is
+    /// left out of the UPDATE, so SQLite does not touch the chat's index entries again.
+    fn write_new_chat(&self, chat: i64, inserted_at: i64, d: &ChatDelta) -> DbResult<()> {
+        let (last_at, last_id) = d.last.unzip();
+        if last_at == Some(inserted_at) {
+            self.conn
+                .prepare_cached(
+                    "UPDATE chats SET message_count = ?2, unread_count = ?3, last_message_id = ?4,
+                         last_customer_message_at = ?5, referral_at = ?6, updated_at = ?7
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    chat,
+                    d.messages,
+                    d.unread,
+                    last_id,
+                    d.customer_at,
+                    d.referral_at,
+                    self.at.0
+                ])?;
+            return Ok(());
         }
+        self.conn
+            .prepare_cached(
+                "UPDATE chats SET message_count = ?2, unread_count = ?3, last_message_at = ?4,
+                     last_message_id = ?5, last_customer_message_at = ?6, referral_at = ?7,
+                     updated_at = ?8
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                chat,
+                d.messages,
+                d.unread,
+                last_at,
+                last_id,
+                d.customer_at,
+                d.referral_at,
+                self.at.0
+            ])?;
+        Ok(())
+    }
+
+    fn clear_last_message(&self, chat: i64) -> DbResult<()> {
+        self.conn
+            .prepare_cached("UPDATE chats SET last_message_at = NULL WHERE id = ?1")?
+            .execute([chat])?;
         Ok(())
     }
 

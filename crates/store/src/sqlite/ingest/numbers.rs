@@ -104,29 +104,38 @@ impl Ingest<'_> {
         if upgrade {
             n.mode = NumberMode::Coexistence;
         }
+        let filled = (stored.display.is_none() && r.display_phone_number.is_some())
+            || (stored.waba.is_none() && r.waba_id.is_some());
+        if upgrade || filled {
+            self.conn
+                .prepare_cached(
+                    "UPDATE numbers SET
+                         display_phone_number = ifnull(display_phone_number, ?2),
+                         waba_id = ifnull(waba_id, ?3),
+                         mode = ?4
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    n.id,
+                    r.display_phone_number,
+                    r.waba_id,
+                    n.mode.as_str()
+                ])?;
+        }
+        // Every webhook moves `last_webhook_at`: a statement of its own that sets no indexed
+        // column, so SQLite leaves the number's indexes alone.
         self.conn
             .prepare_cached(
                 "UPDATE numbers SET
-                     display_phone_number = ifnull(display_phone_number, ?2),
-                     waba_id = ifnull(waba_id, ?3),
-                     mode = ?4,
-                     last_webhook_at = max(ifnull(last_webhook_at, ?5), ?5),
-                     updated_at = ?5
+                     last_webhook_at = max(ifnull(last_webhook_at, ?2), ?2),
+                     updated_at = ?2
                  WHERE id = ?1",
             )?
-            .execute(params![
-                n.id,
-                r.display_phone_number,
-                r.waba_id,
-                n.mode.as_str(),
-                self.at.0
-            ])?;
+            .execute(params![n.id, self.at.0])?;
         let subject = n.subject();
         if upgrade {
             self.events.touch(NUMBER_UPDATED, n.id, subject, "mode");
         }
-        let filled = (stored.display.is_none() && r.display_phone_number.is_some())
-            || (stored.waba.is_none() && r.waba_id.is_some());
         if filled {
             self.events.touch(NUMBER_UPDATED, n.id, subject, "identity");
         }
