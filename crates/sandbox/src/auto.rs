@@ -169,17 +169,24 @@ fn connected_numbers(world: &World, coexistence_only: bool) -> Vec<String> {
         .collect()
 }
 
+/// A connected number (a coexistence one if asked) and a persona, drawn in that order.
+fn pick(
+    world: &World,
+    auto: &mut AutoState,
+    coexistence_only: bool,
+) -> Result<(String, Persona), String> {
+    let numbers = connected_numbers(world, coexistence_only);
+    let pnid = numbers.choose(&mut auto.rng).ok_or(if coexistence_only {
+        "no coexistence number"
+    } else {
+        "no connected number"
+    })?;
+    let person = auto.people.choose(&mut auto.rng).ok_or("no people")?;
+    Ok((pnid.clone(), person.clone()))
+}
+
 fn customer_writes(world: &mut World, auto: &mut AutoState) -> Result<(), String> {
-    let numbers = connected_numbers(world, false);
-    let pnid = numbers
-        .choose(&mut auto.rng)
-        .ok_or("no connected number")?
-        .clone();
-    let person = auto
-        .people
-        .choose(&mut auto.rng)
-        .ok_or("no people")?
-        .clone();
+    let (pnid, person) = pick(world, auto, false)?;
     let roll: f64 = auto.rng.random();
     let mut message = if roll < 0.1 {
         json!({"type": "image", "image": {"mime_type": "image/jpeg", "caption": "Look at this one 📸"}})
@@ -262,16 +269,7 @@ fn customer_edits_or_revokes(world: &mut World, auto: &mut AutoState) -> Result<
 }
 
 fn owner_touches_contacts(world: &mut World, auto: &mut AutoState) -> Result<(), String> {
-    let numbers = connected_numbers(world, true);
-    let pnid = numbers
-        .choose(&mut auto.rng)
-        .ok_or("no coexistence number")?
-        .clone();
-    let person = auto
-        .people
-        .choose(&mut auto.rng)
-        .ok_or("no people")?
-        .clone();
+    let (pnid, person) = pick(world, auto, true)?;
     let known = world.phones[&pnid].contacts.contains_key(&person.wa_id);
     let names = if known && auto.rng.random_bool(0.3) {
         None
