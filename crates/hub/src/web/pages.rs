@@ -214,7 +214,7 @@ fn encode_component(s: &str) -> String {
 
 /// Headers of every page (the inbox's and the admin pages'): no caching of personal data, the
 /// strict `csp` (the assets' own unless a page widens it), no framing.
-pub(crate) fn page_headers(csp: &str) -> [(HeaderName, HeaderValue); 5] {
+fn page_headers(csp: &str) -> [(HeaderName, HeaderValue); 5] {
     let csp = HeaderValue::from_str(csp).unwrap_or(HeaderValue::from_static("default-src 'self'"));
     [
         (
@@ -235,8 +235,14 @@ pub(crate) fn page_headers(csp: &str) -> [(HeaderName, HeaderValue); 5] {
 }
 
 fn html(assets: &Assets, rendered: Result<String, askama::Error>) -> Response {
+    html_with_csp(&assets.content_security_policy(), rendered)
+}
+
+/// A rendered page with the page headers and `csp` (the inbox's, or an admin page's widened
+/// one); a template that failed to render is a 500.
+pub(crate) fn html_with_csp(csp: &str, rendered: Result<String, askama::Error>) -> Response {
     match rendered {
-        Ok(body) => (page_headers(&assets.content_security_policy()), body).into_response(),
+        Ok(body) => (page_headers(csp), body).into_response(),
         Err(e) => ApiError::internal(format!("rendering a page failed: {e}")).into_response(),
     }
 }
@@ -565,7 +571,7 @@ fn view_tabs(filter: &PageFilter) -> Vec<ViewTab> {
 
 /// JSON safe inside `<script type="application/json">`: `<`, `>` and `&` escaped, so no
 /// value can close the script element.
-fn script_json(value: &serde_json::Value) -> String {
+pub(crate) fn script_json(value: &serde_json::Value) -> String {
     value
         .to_string()
         .replace('<', "\\u003c")

@@ -26,7 +26,7 @@ use crate::auth::{Actor, ActorKind};
 use crate::http::{ApiError, AppState};
 use crate::onboarding::SignupMode;
 use crate::web::assets::Assets;
-use crate::web::pages::page_headers;
+use crate::web::pages::{html_with_csp, script_json};
 use crate::web::view::{number_label, phone};
 
 /// The asset URLs the admin templates link (`base.html` reads the first three).
@@ -138,23 +138,7 @@ fn csp(assets: &Assets, meta_sdk: bool) -> String {
 }
 
 fn html(assets: &Assets, rendered: Result<String, askama::Error>, meta_sdk: bool) -> Response {
-    let body = match rendered {
-        Ok(body) => body,
-        Err(e) => {
-            return ApiError::internal(format!("rendering an admin page failed: {e}"))
-                .into_response();
-        }
-    };
-    (page_headers(&csp(assets, meta_sdk)), body).into_response()
-}
-
-/// JSON safe inside `<script type="application/json">`.
-fn script_json(value: &serde_json::Value) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    html_with_csp(&csp(assets, meta_sdk), rendered)
 }
 
 fn store_error(e: StoreError) -> Response {
