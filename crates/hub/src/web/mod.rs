@@ -1,7 +1,8 @@
 //! The web inbox, served by the hub itself: `/login`, the inbox at `/` and `/chats/{id}`, and
 //! the embedded assets under `/assets/`. Nothing is fetched from elsewhere at run time.
 //!
-//! - `pages`: the server-rendered first paint (askama templates in `crates/hub/templates`).
+//! - `pages`: the server-rendered first paint (askama templates in `crates/hub/templates`);
+//!   `filter` reads the inbox page's query, `html` is what every page answers with.
 //! - `view`: rows, chips and banners computed from store records for those templates.
 //! - `assets`: CSS and ES modules from `crates/hub/assets`, compiled into the binary and served
 //!   under content-hashed names.
@@ -11,6 +12,8 @@
 
 mod admin;
 mod assets;
+mod filter;
+mod html;
 mod icons;
 mod pages;
 mod session;

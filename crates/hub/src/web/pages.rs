@@ -7,20 +7,22 @@ use std::sync::Arc;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::header::{self, HeaderMap};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use coexist_core::ids::Position;
-use coexist_core::ids::{ChatId, NumberId, OrgId, UserId};
+use coexist_core::ids::{ChatId, OrgId};
 use coexist_core::inbox::InboxStatus;
 use coexist_core::number::Health;
 use coexist_core::page::Limit;
-use coexist_core::store::{AssigneeFilter, ChatFilter, ChatRecord, LabelCount, NumberRecord};
+use coexist_core::store::{ChatRecord, LabelCount, NumberRecord};
 use coexist_core::time::Timestamp;
 use serde::Deserialize;
 use time::UtcOffset;
 
 use super::assets::Assets;
+use super::filter::{InboxQuery, PageFilter, encode_component};
+use super::html::{html_with_csp, page_headers, script_json};
 use super::icons;
 use super::session::{Viewer, viewer};
 use super::view::{
@@ -117,134 +119,8 @@ struct InboxPage {
     boot_json: String,
 }
 
-/// `?view=&status=&label=&number_id=` of the inbox page. Values that do not fit are ignored
-/// (a page shows the default view rather than an error).
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct InboxQuery {
-    view: Option<String>,
-    status: Option<String>,
-    label: Option<String>,
-    number_id: Option<String>,
-}
-
-/// The filter the page shows, after ignoring what does not fit.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct PageFilter {
-    view: &'static str,
-    status: Option<InboxStatus>,
-    label: Option<String>,
-    number_id: Option<NumberId>,
-}
-
-impl PageFilter {
-    pub(crate) fn from_query(q: &InboxQuery) -> PageFilter {
-        let view = match q.view.as_deref() {
-            Some("mine") => "mine",
-            Some("unassigned") => "unassigned",
-            _ => "all",
-        };
-        PageFilter {
-            view,
-            status: q
-                .status
-                .as_deref()
-                .and_then(|s| InboxStatus::ALL.into_iter().find(|st| st.as_str() == s)),
-            label: q
-                .label
-                .as_deref()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && l.chars().count() <= 32)
-                .map(str::to_owned),
-            number_id: q.number_id.as_deref().and_then(|n| n.parse().ok()),
-        }
-    }
-
-    fn chat_filter(&self, user: UserId, now: Timestamp) -> ChatFilter {
-        ChatFilter {
-            number_id: self.number_id,
-            assignee: match self.view {
-                "mine" => Some(AssigneeFilter::User(user)),
-                "unassigned" => Some(AssigneeFilter::Nobody),
-                _ => None,
-            },
-            status: self.status,
-            label: self.label.clone(),
-            now: Some(now),
-        }
-    }
-
-    /// The query string that keeps this filter (`?view=mine&label=vip`), or "".
-    fn query(&self, view: &str) -> String {
-        let mut pairs: Vec<(&str, String)> = Vec::new();
-        if view != "all" {
-            pairs.push(("view", view.to_owned()));
-        }
-        if let Some(s) = self.status {
-            pairs.push(("status", s.as_str().to_owned()));
-        }
-        if let Some(l) = &self.label {
-            pairs.push(("label", l.clone()));
-        }
-        if let Some(n) = self.number_id {
-            pairs.push(("number_id", n.to_string()));
-        }
-        if pairs.is_empty() {
-            return String::new();
-        }
-        let encoded: Vec<String> = pairs
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", encode_component(&v)))
-            .collect();
-        format!("?{}", encoded.join("&"))
-    }
-}
-
-/// Percent-encodes a query value.
-fn encode_component(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Headers of every page (the inbox's and the admin pages'): no caching of personal data, the
-/// strict `csp` (the assets' own unless a page widens it), no framing.
-fn page_headers(csp: &str) -> [(HeaderName, HeaderValue); 5] {
-    let csp = HeaderValue::from_str(csp).unwrap_or(HeaderValue::from_static("default-src 'self'"));
-    [
-        (
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        ),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        (header::CONTENT_SECURITY_POLICY, csp),
-        (
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ),
-        (
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ),
-    ]
-}
-
 fn html(assets: &Assets, rendered: Result<String, askama::Error>) -> Response {
     html_with_csp(&assets.content_security_policy(), rendered)
-}
-
-/// A rendered page with the page headers and `csp` (the inbox's, or an admin page's widened
-/// one); a template that failed to render is a 500.
-pub(crate) fn html_with_csp(csp: &str, rendered: Result<String, askama::Error>) -> Response {
-    match rendered {
-        Ok(body) => (page_headers(csp), body).into_response(),
-        Err(e) => ApiError::internal(format!("rendering a page failed: {e}")).into_response(),
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -569,19 +445,9 @@ fn view_tabs(filter: &PageFilter) -> Vec<ViewTab> {
     .collect()
 }
 
-/// JSON safe inside `<script type="application/json">`: `<`, `>` and `&` escaped, so no
-/// value can close the script element.
-pub(crate) fn script_json(value: &serde_json::Value) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{InboxQuery, PageFilter, safe_next, script_json};
+    use super::safe_next;
 
     #[test]
     fn only_same_origin_paths_are_followed_after_sign_in() {
@@ -593,30 +459,5 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
-    }
-
-    #[test]
-    fn unknown_filters_fall_back_and_known_ones_survive_in_links() {
-        let q = InboxQuery {
-            view: Some("mine".to_owned()),
-            status: Some("nonsense".to_owned()),
-            label: Some("vip & co".to_owned()),
-            number_id: Some("x".to_owned()),
-        };
-        let f = PageFilter::from_query(&q);
-        assert_eq!(f.query("mine"), "?view=mine&label=vip%20%26%20co");
-        assert_eq!(f.query("all"), "?label=vip%20%26%20co");
-        assert_eq!(
-            PageFilter::from_query(&InboxQuery::default()).query("all"),
-            ""
-        );
-    }
-
-    #[test]
-    fn boot_json_cannot_close_its_script_element() {
-        let v = serde_json::json!({"label": "</script><script>alert(1)</script>"});
-        let s = script_json(&v);
-        assert!(!s.contains("</script>"), "{s}");
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
     }
 }

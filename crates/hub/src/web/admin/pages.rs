@@ -26,7 +26,7 @@ use crate::auth::{Actor, ActorKind};
 use crate::http::{ApiError, AppState};
 use crate::onboarding::SignupMode;
 use crate::web::assets::Assets;
-use crate::web::pages::{html_with_csp, script_json};
+use crate::web::html::{html_with_csp, script_json};
 use crate::web::view::{number_label, phone};
 
 /// The asset URLs the admin templates link (`base.html` reads the first three).
