@@ -50,7 +50,14 @@ impl MediaFiles {
     /// SHA-256. Written to a temporary name and renamed, so a crash never leaves a partial file
     /// under a hash name.
     pub async fn put(&self, bytes: &Bytes) -> io::Result<String> {
-        let sha = hex::encode(Sha256::digest(bytes));
+        let digest = sha256_of(bytes).await?;
+        self.put_hashed(bytes, &digest).await
+    }
+
+    /// [`MediaFiles::put`] for bytes whose SHA-256 the caller has already computed (the
+    /// download worker checks it against Meta's first).
+    pub async fn put_hashed(&self, bytes: &Bytes, digest: &[u8; 32]) -> io::Result<String> {
+        let sha = hex::encode(digest);
         let path = self
             .path_of(&sha)
             .ok_or_else(|| io::Error::other("unreachable: a fresh digest is valid hex"))?;
@@ -72,6 +79,15 @@ impl MediaFiles {
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a SHA-256"))?;
         tokio::fs::read(path).await.map(Bytes::from)
     }
+}
+
+/// The SHA-256 of `bytes`, computed on a blocking thread: media run to 100 MB, far too long
+/// to hash on an async worker that other requests are waiting for.
+pub async fn sha256_of(bytes: &Bytes) -> io::Result<[u8; 32]> {
+    let bytes = bytes.clone();
+    tokio::task::spawn_blocking(move || Sha256::digest(&bytes).into())
+        .await
+        .map_err(io::Error::other)
 }
 
 /// Whether Meta's announced hash matches `digest`: 64 hex digits, or base64 (standard or URL

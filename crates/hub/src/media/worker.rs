@@ -9,10 +9,9 @@ use std::time::Duration;
 use coexist_core::outbox::backoff_ms;
 use coexist_core::store::{MediaJob, MediaOutcome, Store, StoreError};
 use coexist_core::time::Clock;
-use sha2::{Digest, Sha256};
 use tokio::sync::watch;
 
-use super::{MediaFiles, sha256_matches};
+use super::{MediaFiles, sha256_matches, sha256_of};
 use crate::doorbell::Listener;
 use crate::graph::{GraphClient, GraphError};
 
@@ -131,7 +130,10 @@ impl MediaWorker {
             .media_info(&job.media_id, &job.phone_number_id)
             .await?;
         let (bytes, content_type) = self.graph.download(&info.url, MAX_DOWNLOAD_BYTES).await?;
-        let digest: [u8; 32] = Sha256::digest(&bytes).into();
+        let digest = match sha256_of(&bytes).await {
+            Ok(digest) => digest,
+            Err(e) => return Ok(self.retry(job, format!("hashing the media file: {e}"))),
+        };
         let announced = job.expected_sha256.as_deref().or(info.sha256.as_deref());
         if let Some(announced) = announced
             && !sha256_matches(announced, &digest)
@@ -144,7 +146,7 @@ impl MediaWorker {
                 ),
             });
         }
-        let sha256 = match self.files.put(&bytes).await {
+        let sha256 = match self.files.put_hashed(&bytes, &digest).await {
             Ok(sha) => sha,
             Err(e) => {
                 return Ok(self.retry(job, format!("writing the media file: {e}")));
