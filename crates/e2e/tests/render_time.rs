@@ -24,8 +24,8 @@ use hub::clock::ManualClock;
 use hub::config::Config;
 use hub::{App, Deps};
 use store::{SqliteOptions, SqliteStore};
-use store_tests::body_of;
 use store_tests::build::{at, chunk, history_text, text};
+use store_tests::request_of;
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -35,15 +35,7 @@ fn env_or(name: &str, default: usize) -> usize {
 }
 
 fn batch(org: OrgId, seq: u64, changes: Vec<Change>) -> IngestBatch {
-    let (raw_body, body_sha256) = body_of(seq, &changes);
-    IngestBatch {
-        default_org: org,
-        received_at: at(0),
-        raw_body,
-        body_sha256,
-        signature: None,
-        changes,
-    }
+    request_of(org, seq, at(0), changes)
 }
 
 fn wa(chat: usize) -> String {

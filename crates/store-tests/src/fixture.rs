@@ -43,6 +43,25 @@ pub fn body_of(seq: u64, changes: &[Change]) -> (Vec<u8>, [u8; 32]) {
     (body, sha)
 }
 
+/// Request `seq` of organization `org`, unsigned, holding `changes` (for fillers and
+/// benchmarks that ingest outside a [`Fixture`]).
+pub fn request_of(
+    org: OrgId,
+    seq: u64,
+    received_at: Timestamp,
+    changes: Vec<Change>,
+) -> IngestBatch {
+    let (raw_body, body_sha256) = body_of(seq, &changes);
+    IngestBatch {
+        default_org: org,
+        received_at,
+        raw_body,
+        body_sha256,
+        signature: None,
+        changes,
+    }
+}
+
 impl Fixture {
     /// A fresh store with organization `acme`.
     pub async fn new(factory: &dyn StoreFactory) -> Fixture {
@@ -62,14 +81,10 @@ impl Fixture {
 
     /// A new request holding `changes`, received at `received_at`.
     pub fn batch_at(&self, received_at: Timestamp, changes: Vec<Change>) -> IngestBatch {
-        let (raw_body, body_sha256) = body_of(self.seq.fetch_add(1, Ordering::Relaxed), &changes);
+        let seq = self.seq.fetch_add(1, Ordering::Relaxed);
         IngestBatch {
-            default_org: self.org,
-            received_at,
-            raw_body,
-            body_sha256,
             signature: Some("sha256=test".to_owned()),
-            changes,
+            ..request_of(self.org, seq, received_at, changes)
         }
     }
 

@@ -21,7 +21,7 @@ pub mod build;
 mod fixture;
 pub mod suite;
 
-pub use fixture::{Fixture, StoreFactory, body_of};
+pub use fixture::{Fixture, StoreFactory, body_of, request_of};
 pub use suite::account::{
     account_event_by_display_number_concerns_that_number,
     account_event_by_waba_concerns_all_its_numbers, older_account_event_does_not_undo_a_newer_one,

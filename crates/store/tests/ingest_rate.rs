@@ -14,8 +14,8 @@ use coexist_core::ingest::{Change, IngestBatch};
 use coexist_core::page::Limit;
 use coexist_core::store::{ChatFilter, CoreStore};
 use store::{SqliteOptions, SqliteStore};
-use store_tests::body_of;
 use store_tests::build::{at, chunk, history_text, text};
+use store_tests::request_of;
 
 fn messages() -> usize {
     std::env::var("COEXIST_RATE_MESSAGES")
@@ -37,15 +37,7 @@ fn open(dir: &tempfile::TempDir) -> (Arc<SqliteStore>, coexist_core::ids::OrgId)
 }
 
 fn batch(org: coexist_core::ids::OrgId, seq: u64, changes: Vec<Change>) -> IngestBatch {
-    let (raw_body, body_sha256) = body_of(seq, &changes);
-    IngestBatch {
-        default_org: org,
-        received_at: at(0),
-        raw_body,
-        body_sha256,
-        signature: None,
-        changes,
-    }
+    request_of(org, seq, at(0), changes)
 }
 
 /// One webhook request per message, 512 in flight (Meta delivers concurrently), so the writer
