@@ -15,7 +15,7 @@ use coexist_core::time::Timestamp;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::build::T0;
+use crate::build::{T0, text};
 
 /// Makes empty stores of one backend (a fresh database each time).
 #[async_trait]
@@ -91,6 +91,18 @@ impl Fixture {
     /// Ingests a new request holding `changes`.
     pub async fn ingest(&self, changes: Vec<Change>) -> IngestOutcome {
         self.apply(self.batch(changes)).await
+    }
+
+    /// Ingests a new request holding one live text message `wamid` from `wa_id`.
+    pub async fn ingest_text(
+        &self,
+        wamid: &str,
+        wa_id: &str,
+        ts: Timestamp,
+        body: &str,
+    ) -> IngestOutcome {
+        self.ingest(vec![Change::Message(text(wamid, wa_id, ts, body))])
+            .await
     }
 
     /// Ingests a new request received at `received_at`.

@@ -169,13 +169,7 @@ async fn only_a_live_customer_referral_sets_the_chat_referral_time() {
 async fn the_fts_queue_is_empty_after_every_commit() {
     let one = One::new();
     let f = Fixture::new(&one).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(1),
-        "apple pie",
-    ))])
-    .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "apple pie").await;
     assert_eq!(
         count(&one.sql(), "SELECT count(*) FROM messages_fts_queue"),
         0
@@ -229,13 +223,7 @@ async fn reopening_keeps_the_data_without_migrating_again() {
     let one = One::new();
     let org = {
         let f = Fixture::new(&one).await;
-        f.ingest(vec![Change::Message(text(
-            "wamid.A",
-            CUSTOMER,
-            at(1),
-            "hi",
-        ))])
-        .await;
+        f.ingest_text("wamid.A", CUSTOMER, at(1), "hi").await;
         f.org
     };
     let migrations = count(&one.sql(), "SELECT count(*) FROM schema_migrations");

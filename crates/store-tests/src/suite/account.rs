@@ -4,18 +4,12 @@ use coexist_core::ingest::Change;
 use coexist_core::number::{NumberMode, NumberState};
 use coexist_core::store::NumberSetup;
 
-use crate::build::{CUSTOMER, DISPLAY, PHONE_ID, WABA, account, at, partner_removed, text};
+use crate::build::{CUSTOMER, DISPLAY, PHONE_ID, WABA, account, at, partner_removed};
 use crate::fixture::{Fixture, StoreFactory};
 
 async fn with_number(factory: &dyn StoreFactory) -> Fixture {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "hi").await;
     f
 }
 

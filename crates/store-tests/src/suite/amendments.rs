@@ -4,20 +4,14 @@ use coexist_core::ingest::Change;
 use coexist_core::message::Editor;
 use serde_json::json;
 
-use crate::build::{CUSTOMER, PHONE_ID, at, echo, edit, image, revoke, text};
+use crate::build::{CUSTOMER, PHONE_ID, at, echo, edit, image, revoke};
 use crate::fixture::{Fixture, StoreFactory};
 
 /// An edit replaces the text and content, keeps the text before the first edit, and keeps the
 /// text it replaced in its event.
 pub async fn edit_keeps_the_original_text(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(1),
-        "helo",
-    ))])
-    .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "helo").await;
     f.ingest(vec![Change::Amendment(edit(
         "wamid.A",
         "wamid.E1",
@@ -52,13 +46,7 @@ pub async fn edit_keeps_the_original_text(factory: &dyn StoreFactory) {
 /// An older edit arriving after a newer one is recorded but does not overwrite it.
 pub async fn older_edit_arriving_late_does_not_overwrite(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(1),
-        "v0",
-    ))])
-    .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "v0").await;
     f.ingest(vec![Change::Amendment(edit(
         "wamid.A",
         "wamid.E2",
@@ -96,13 +84,7 @@ pub async fn edit_before_message_is_applied_on_arrival(factory: &dyn StoreFactor
         Change::Amendment(edit("wamid.A", "wamid.E1", Editor::Customer, at(2), "v1")),
     ])
     .await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(1),
-        "v0",
-    ))])
-    .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "v0").await;
     let m = f.message("wamid.A").await;
     assert_eq!(m.text.as_deref(), Some("v2"));
     assert_eq!(m.original_text.as_deref(), Some("v0"));
@@ -170,8 +152,7 @@ pub async fn business_edit_counts_as_app_activity(factory: &dyn StoreFactory) {
 /// The same edit delivered twice (in different requests) is one event.
 pub async fn redelivered_edit_is_recorded_once(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text("wamid.A", CUSTOMER, at(1), "a"))])
-        .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "a").await;
     let e = edit("wamid.A", "wamid.E", Editor::Customer, at(2), "b");
     f.ingest(vec![Change::Amendment(e.clone())]).await;
     let head = f.head().await;

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::build::{
     CUSTOMER, OTHER, PHONE_ID, at, chunk, history_declined, history_media, history_placeholder,
-    history_text, text,
+    history_text,
 };
 use crate::fixture::{Fixture, StoreFactory};
 
@@ -131,13 +131,7 @@ pub async fn history_media_without_placeholder_is_stored(factory: &dyn StoreFact
     assert!(!m.media_pending);
     assert_eq!(f.chat_with(CUSTOMER).await.unread_count, 0);
 
-    f.ingest(vec![Change::Message(text(
-        "wamid.L",
-        CUSTOMER,
-        at(2),
-        "live",
-    ))])
-    .await;
+    f.ingest_text("wamid.L", CUSTOMER, at(2), "live").await;
     f.ingest(vec![Change::HistoryMedia(Box::new(history_media(
         "wamid.L",
         CUSTOMER,

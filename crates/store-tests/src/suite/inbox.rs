@@ -10,12 +10,11 @@ pub mod status;
 
 use coexist_core::ids::{ChatId, OrgId};
 use coexist_core::inbox::{ChatChange, Email, PersonName, Role};
-use coexist_core::ingest::Change;
 use coexist_core::page::Limit;
 use coexist_core::store::{By, ChatFilter, ChatRecord, NewUser, StreamEvent, UserRecord};
 use coexist_core::time::Timestamp;
 
-use crate::build::{CUSTOMER, T0, at, text};
+use crate::build::{CUSTOMER, T0, at};
 use crate::fixture::Fixture;
 
 /// A PHC-shaped string; the store never looks inside.
@@ -37,8 +36,7 @@ pub(crate) async fn user_in(f: &Fixture, org: OrgId, name: &str, role: Role) -> 
 
 /// The chat of a first live "hi" from [`CUSTOMER`]: open, unassigned, one unread message.
 pub(crate) async fn customer_chat(f: &Fixture) -> ChatId {
-    let hi = text("wamid.1", CUSTOMER, at(1), "hi");
-    f.ingest(vec![Change::Message(hi)]).await;
+    f.ingest_text("wamid.1", CUSTOMER, at(1), "hi").await;
     f.chat_with(CUSTOMER).await.id
 }
 

@@ -30,13 +30,7 @@ pub async fn ingest_is_idempotent_on_wamid(factory: &dyn StoreFactory) {
 /// The history copy of a message first received live is a no-op: the live one stays.
 pub async fn history_copy_of_a_live_message_is_a_no_op(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(1),
-        "live text",
-    ))])
-    .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "live text").await;
     let out = f
         .ingest(vec![Change::Message(history_text(
             "wamid.A",
@@ -57,20 +51,8 @@ pub async fn history_copy_of_a_live_message_is_a_no_op(factory: &dyn StoreFactor
 /// arriving late is counted but does not become the preview.
 pub async fn chat_last_message_moves_forward_only(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.NEW",
-        CUSTOMER,
-        at(10),
-        "newer",
-    ))])
-    .await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.OLD",
-        CUSTOMER,
-        at(5),
-        "older",
-    ))])
-    .await;
+    f.ingest_text("wamid.NEW", CUSTOMER, at(10), "newer").await;
+    f.ingest_text("wamid.OLD", CUSTOMER, at(5), "older").await;
     let chat = f.chat_with(CUSTOMER).await;
     let newest = f.message("wamid.NEW").await;
     assert_eq!(chat.last_message_at, Some(at(10)));
@@ -111,13 +93,7 @@ pub async fn echo_does_not_open_the_service_window(factory: &dyn StoreFactory) {
     let chat = f.chat_with(CUSTOMER).await;
     assert_eq!(chat.last_customer_message_at, None);
     assert_eq!(f.number(PHONE_ID).await.last_app_activity_at, Some(at(5)));
-    f.ingest(vec![Change::Message(text(
-        "wamid.C1",
-        CUSTOMER,
-        at(10),
-        "thanks",
-    ))])
-    .await;
+    f.ingest_text("wamid.C1", CUSTOMER, at(10), "thanks").await;
     f.ingest(vec![Change::Message(echo(
         "wamid.E2",
         CUSTOMER,
@@ -147,20 +123,8 @@ pub async fn service_window_follows_the_newest_customer_message(factory: &dyn St
     ))])
     .await;
     assert_eq!(f.chat_with(CUSTOMER).await.last_customer_message_at, None);
-    f.ingest(vec![Change::Message(text(
-        "wamid.B",
-        CUSTOMER,
-        at(20),
-        "b",
-    ))])
-    .await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(10),
-        "a",
-    ))])
-    .await;
+    f.ingest_text("wamid.B", CUSTOMER, at(20), "b").await;
+    f.ingest_text("wamid.A", CUSTOMER, at(10), "a").await;
     assert_eq!(
         f.chat_with(CUSTOMER).await.last_customer_message_at,
         Some(at(20))
@@ -193,13 +157,7 @@ pub async fn contacts_are_keyed_by_wa_id_else_user_id(factory: &dyn StoreFactory
     assert_eq!(c.user_id.as_deref(), Some("US.13491208655302741918"));
     assert_eq!(c.parent_user_id.as_deref(), Some("US.PARENT"));
     assert_eq!(f.chats().await.len(), 1);
-    f.ingest(vec![Change::Message(text(
-        "wamid.W",
-        OTHER,
-        at(3),
-        "by wa_id",
-    ))])
-    .await;
+    f.ingest_text("wamid.W", OTHER, at(3), "by wa_id").await;
     assert_eq!(f.contacts().await.len(), 1);
     assert_eq!(f.chat_with(OTHER).await.message_count, 3);
 }
@@ -262,13 +220,7 @@ pub async fn referral_message_is_a_customer_message(factory: &dyn StoreFactory) 
     assert_eq!(chat.last_customer_message_at, Some(at(1)));
     assert_eq!(chat.unread_count, 1);
     assert_eq!(chat.referral_at, Some(at(1)));
-    f.ingest(vec![Change::Message(text(
-        "wamid.R2",
-        CUSTOMER,
-        at(2),
-        "hello?",
-    ))])
-    .await;
+    f.ingest_text("wamid.R2", CUSTOMER, at(2), "hello?").await;
     let chat = f.chat_with(CUSTOMER).await;
     assert_eq!(chat.referral_at, Some(at(1)));
     assert_eq!(chat.last_customer_message_at, Some(at(2)));

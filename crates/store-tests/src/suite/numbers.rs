@@ -56,13 +56,7 @@ pub async fn coexistence_change_creates_a_coexistence_number(factory: &dyn Store
 /// arrives; a configured number keeps the mode its admin set.
 pub async fn auto_created_number_is_upgraded_to_coexistence(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "hi").await;
     assert_eq!(f.number(PHONE_ID).await.mode, NumberMode::CloudApi);
     f.ingest(vec![Change::ContactSync(contact_add(
         CUSTOMER,
@@ -103,8 +97,7 @@ pub async fn missing_display_number_and_waba_are_filled(factory: &dyn StoreFacto
     .await;
     let n = f.number(PHONE_ID).await;
     assert_eq!((n.display_phone_number, n.waba_id), (None, None));
-    f.ingest(vec![Change::Message(text("wamid.B", CUSTOMER, at(2), "b"))])
-        .await;
+    f.ingest_text("wamid.B", CUSTOMER, at(2), "b").await;
     let n = f.number(PHONE_ID).await;
     assert_eq!(n.display_phone_number.as_deref(), Some(DISPLAY));
     assert_eq!(n.waba_id.as_deref(), Some(WABA));
@@ -123,13 +116,7 @@ pub async fn missing_display_number_and_waba_are_filled(factory: &dyn StoreFacto
 /// in another organization is a conflict.
 pub async fn upsert_number_claims_an_auto_created_number(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "hi").await;
     let other = f.store.ensure_org("globex", at(0)).await.unwrap();
     let setup = NumberSetup {
         phone_number_id: PHONE_ID.to_owned(),

@@ -13,19 +13,13 @@ use coexist_core::store::{
 use coexist_core::time::Timestamp;
 use serde_json::json;
 
-use crate::build::{CUSTOMER, OTHER, PHONE_ID, at, preference, status, text};
+use crate::build::{CUSTOMER, OTHER, PHONE_ID, at, preference, status};
 use crate::fixture::{Fixture, StoreFactory};
 
 /// A fixture with one customer chat (the customer wrote at `at(0)`).
 pub(crate) async fn with_chat(factory: &dyn StoreFactory) -> (Fixture, ChatId) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.IN",
-        CUSTOMER,
-        at(0),
-        "hi",
-    ))])
-    .await;
+    f.ingest_text("wamid.IN", CUSTOMER, at(0), "hi").await;
     let chat = f.chat_with(CUSTOMER).await.id;
     (f, chat)
 }

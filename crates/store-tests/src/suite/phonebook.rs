@@ -2,20 +2,14 @@
 
 use coexist_core::ingest::Change;
 
-use crate::build::{CUSTOMER, PHONE_ID, at, contact_add, contact_remove, text};
+use crate::build::{CUSTOMER, PHONE_ID, at, contact_add, contact_remove};
 use crate::fixture::{Fixture, StoreFactory};
 
 /// `add` sets the phone-book names; `remove` keeps the contact (and its chat) and marks when it
 /// left the phone; a later `add` brings it back.
 pub async fn contact_remove_keeps_the_contact(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "hi").await;
     f.ingest(vec![Change::ContactSync(contact_add(
         CUSTOMER,
         "Pablo Morales",

@@ -37,8 +37,7 @@ pub async fn redelivered_request_changes_nothing(factory: &dyn StoreFactory) {
 /// The outcome counts what the request did.
 pub async fn outcome_counts_created_duplicate_and_statuses(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text("wamid.A", CUSTOMER, at(1), "a"))])
-        .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "a").await;
     let out = f
         .ingest(vec![
             Change::Message(text("wamid.A", CUSTOMER, at(1), "a")),

@@ -167,13 +167,7 @@ pub async fn media_in_messages_is_found_once_and_downloaded(factory: &dyn StoreF
 /// Uploaded media is stored at once and found by Meta's id.
 pub async fn uploaded_media_is_found_by_id(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.T",
-        CUSTOMER,
-        at(2),
-        "hi",
-    ))])
-    .await;
+    f.ingest_text("wamid.T", CUSTOMER, at(2), "hi").await;
     let number = f.number(PHONE_ID).await.id;
     let new = NewMedia {
         org: f.org,

@@ -277,13 +277,7 @@ fn map(v: Value) -> Map<String, Value> {
 /// Attribute patches merge (null deletes), are announced once, and bad ones change nothing.
 pub async fn contact_attributes_merge_and_are_announced(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.A",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "hi").await;
     let id = f.contact(CUSTOMER).await.id;
     let by = By::Token(TokenId(1));
     let s = &f.store;

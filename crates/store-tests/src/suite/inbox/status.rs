@@ -15,13 +15,7 @@ use crate::fixture::{Fixture, StoreFactory};
 /// The first live customer message makes an open, unassigned chat without labels.
 pub async fn new_customer_chat_is_open_and_unassigned(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.1",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
+    f.ingest_text("wamid.1", CUSTOMER, at(1), "hi").await;
     let chat = f.chat_with(CUSTOMER).await;
     assert_eq!(chat.status, InboxStatus::Open);
     assert_eq!(chat.assignee, None);
@@ -41,13 +35,7 @@ pub async fn history_and_echo_chats_start_resolved(factory: &dyn StoreFactory) {
     .await;
     assert_eq!(f.chat_with(CUSTOMER).await.status, InboxStatus::Resolved);
     assert_eq!(f.chat_with(OTHER).await.status, InboxStatus::Resolved);
-    f.ingest(vec![Change::Message(text(
-        "wamid.2",
-        OTHER,
-        at(3),
-        "reply",
-    ))])
-    .await;
+    f.ingest_text("wamid.2", OTHER, at(3), "reply").await;
     assert_eq!(f.chat_with(OTHER).await.status, InboxStatus::Open);
 }
 
@@ -55,24 +43,12 @@ pub async fn history_and_echo_chats_start_resolved(factory: &dyn StoreFactory) {
 /// chat's `chat.updated` and the time it was resolved is kept.
 pub async fn customer_message_reopens_a_resolved_chat(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.1",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
+    f.ingest_text("wamid.1", CUSTOMER, at(1), "hi").await;
     let ana = agent(&f, "Ana").await;
     let chat = f.chat_with(CUSTOMER).await;
     change(&f, chat.id, ChatChange::Resolve, By::User(ana.id), at(10)).await;
     let head = f.head().await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.2",
-        CUSTOMER,
-        at(20),
-        "again",
-    ))])
-    .await;
+    f.ingest_text("wamid.2", CUSTOMER, at(20), "again").await;
     let chat = f.chat_with(CUSTOMER).await;
     assert_eq!(chat.status, InboxStatus::Open);
     assert_eq!(chat.resolved_at, Some(at(10)));
@@ -84,13 +60,7 @@ pub async fn customer_message_reopens_a_resolved_chat(factory: &dyn StoreFactory
 /// A new live customer message wakes a snoozed chat before its time.
 pub async fn customer_message_wakes_a_snoozed_chat(factory: &dyn StoreFactory) {
     let f = Fixture::new(factory).await;
-    f.ingest(vec![Change::Message(text(
-        "wamid.1",
-        CUSTOMER,
-        at(1),
-        "hi",
-    ))])
-    .await;
+    f.ingest_text("wamid.1", CUSTOMER, at(1), "hi").await;
     let ana = agent(&f, "Ana").await;
     let chat = f.chat_with(CUSTOMER).await;
     let until = at(10).plus_ms(HOUR_MS);
@@ -103,13 +73,8 @@ pub async fn customer_message_wakes_a_snoozed_chat(factory: &dyn StoreFactory) {
     )
     .await;
     assert_eq!(snoozed.status, InboxStatus::Snoozed);
-    f.ingest(vec![Change::Message(text(
-        "wamid.2",
-        CUSTOMER,
-        at(20),
-        "still there?",
-    ))])
-    .await;
+    f.ingest_text("wamid.2", CUSTOMER, at(20), "still there?")
+        .await;
     let chat = f.chat_with(CUSTOMER).await;
     assert_eq!(chat.status, InboxStatus::Open);
     assert_eq!(chat.snoozed_until, None);
