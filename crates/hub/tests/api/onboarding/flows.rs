@@ -1,15 +1,24 @@
 //! From the preflight and Embedded Signup to a working number, for both models.
 
 use reqwest::StatusCode;
+use sandbox::SandboxHandle;
 use serde_json::json;
 
 use super::{call, eligible, hub_and_sandbox, onboard_coexistence, signup};
-use crate::helpers::{NOW, spawn_app_with};
+use crate::helpers::{NOW, TestApp, spawn_app_with};
 
 #[tokio::test]
 async fn a_coexistence_number_is_onboarded_and_each_sync_is_requested_once() {
     let (app, sb) = hub_and_sandbox().await;
     let number = onboard_coexistence(&app, &sb, "15550109001").await;
+    meta_subscribed_and_connected(&sb).await;
+    both_syncs_offered(&app, &number).await;
+    both_syncs_accepted(&app, &sb, &number).await;
+    a_second_request_never_reaches_meta(&app, &sb, &number).await;
+    audited_without_tokens(&app, &number).await;
+}
+
+async fn meta_subscribed_and_connected(sb: &SandboxHandle) {
     // Meta's side: the app is subscribed to the business's account, which got a token.
     let prospects = sb.control("GET", "/signup/numbers", None).await.body;
     let meta = prospects["numbers"]
@@ -24,7 +33,9 @@ async fn a_coexistence_number_is_onboarded_and_each_sync_is_requested_once() {
         (json!(true), json!(1))
     );
     assert_eq!(meta["lifecycle"]["state"], "connected");
+}
 
+async fn both_syncs_offered(app: &TestApp, number: &str) {
     let status = app
         .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
         .await;
@@ -38,10 +49,12 @@ async fn a_coexistence_number_is_onboarded_and_each_sync_is_requested_once() {
         .map(|s| s["can_request"].as_bool().unwrap())
         .collect();
     assert_eq!(offered, [true, true]);
+}
 
+async fn both_syncs_accepted(app: &TestApp, sb: &SandboxHandle, number: &str) {
     for kind in ["contacts", "history"] {
         let (status, answer) = call(
-            &app,
+            app,
             "POST",
             &format!("/api/v1/numbers/{number}/sync"),
             Some(json!({"kind": kind})),
@@ -72,9 +85,12 @@ async fn a_coexistence_number_is_onboarded_and_each_sync_is_requested_once() {
             "{s}"
         );
     }
+}
+
+async fn a_second_request_never_reaches_meta(app: &TestApp, sb: &SandboxHandle, number: &str) {
     // A second request is refused by coexist, with the explanation, and never reaches Meta.
     let (status, refused) = call(
-        &app,
+        app,
         "POST",
         &format!("/api/v1/numbers/{number}/sync"),
         Some(json!({"kind": "history"})),
@@ -97,7 +113,9 @@ async fn a_coexistence_number_is_onboarded_and_each_sync_is_requested_once() {
         .filter(|n| n["history_sync"].is_object())
         .count();
     assert_eq!(history_calls, 1);
+}
 
+async fn audited_without_tokens(app: &TestApp, number: &str) {
     let trail = app
         .get_json(&format!("/api/v1/audit?number_id={number}"))
         .await;

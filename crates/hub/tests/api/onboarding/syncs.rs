@@ -5,15 +5,22 @@ use coexist_core::onboarding::SyncKind;
 use coexist_core::store::{AuditActor, NewSyncRequest};
 use coexist_core::time::{DAY_MS, MINUTE_MS};
 use reqwest::StatusCode;
+use sandbox::SandboxHandle;
 use serde_json::json;
 
 use super::{SANDBOX_TOKEN, call, hub_and_sandbox, onboard_coexistence};
-use crate::helpers::NOW;
+use crate::helpers::{NOW, TestApp};
 
 #[tokio::test]
 async fn late_refused_and_interrupted_syncs_are_explained_and_never_retried() {
     let (app, sb) = hub_and_sandbox().await;
     let number = onboard_coexistence(&app, &sb, "15550109005").await;
+    metas_refusal_is_explained(&app, &sb, &number).await;
+    an_interrupted_request_is_unknown_and_never_retried(&app, &number).await;
+    a_late_request_is_refused_by_coexist(&app, &sb).await;
+}
+
+async fn metas_refusal_is_explained(app: &TestApp, sb: &SandboxHandle, number: &str) {
     // Someone asked Meta directly: Meta answers 2593107 to coexist's own first request.
     let status = app
         .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
@@ -32,7 +39,7 @@ async fn late_refused_and_interrupted_syncs_are_explained_and_never_retried() {
         .unwrap();
     assert!(direct.status().is_success());
     let (status, refused) = call(
-        &app,
+        app,
         "POST",
         &format!("/api/v1/numbers/{number}/sync"),
         Some(json!({"kind": "contacts"})),
@@ -48,7 +55,9 @@ async fn late_refused_and_interrupted_syncs_are_explained_and_never_retried() {
             .contains("Do not retry"),
         "{refused}"
     );
+}
 
+async fn an_interrupted_request_is_unknown_and_never_retried(app: &TestApp, number: &str) {
     // A request recorded by a process that stopped before the answer: outcome unknown.
     let org = app.org().await;
     let id: NumberId = number.parse().unwrap();
@@ -80,14 +89,16 @@ async fn late_refused_and_interrupted_syncs_are_explained_and_never_retried() {
             .contains("outcome unknown")
     );
     let (status, again) = call(
-        &app,
+        app,
         "POST",
         &format!("/api/v1/numbers/{number}/sync"),
         Some(json!({"kind": "history"})),
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{again}");
+}
 
+async fn a_late_request_is_refused_by_coexist(app: &TestApp, sb: &SandboxHandle) {
     // After 24 hours coexist refuses on its own (Meta would answer 2593108).
     let prospect = json!({"display_phone_number": "15550109009", "mode": "coexistence"});
     assert!(
@@ -95,10 +106,10 @@ async fn late_refused_and_interrupted_syncs_are_explained_and_never_retried() {
             .await
             .is_ok()
     );
-    let late = onboard_coexistence(&app, &sb, "15550109009").await;
+    let late = onboard_coexistence(app, sb, "15550109009").await;
     app.clock.advance_ms(DAY_MS + MINUTE_MS);
     let (status, too_late) = call(
-        &app,
+        app,
         "POST",
         &format!("/api/v1/numbers/{late}/sync"),
         Some(json!({"kind": "history"})),
