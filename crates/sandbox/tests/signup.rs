@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{SECRET, graph, graph_with_token, setup};
+use common::{Receiver, SECRET, graph, graph_with_token, setup};
 use sandbox::SandboxHandle;
 use serde_json::{Value, json};
 
@@ -31,7 +31,16 @@ async fn exchange(sb: &SandboxHandle, code: &str, secret: &str) -> (u16, Value) 
 #[tokio::test]
 async fn a_coexistence_signup_finishes_with_the_waba_and_a_code_for_a_business_token() {
     let (rx, sb) = setup().await;
-    let id = session(&sb, true, Some("+1 555 010 9001")).await;
+    let (waba, code) = scan_coexistence(&rx, &sb).await;
+    let token = exchange_once(&sb, &code).await;
+    let pnid = the_token_reaches_its_own_account_only(&sb, &waba, &token).await;
+    subscribed_but_never_registered(&sb, &waba, &pnid, &token).await;
+    history_is_exported(&rx, &sb, &pnid, &token).await;
+}
+
+/// Scans a coexistence window: the finish event names the business's own account.
+async fn scan_coexistence(rx: &Receiver, sb: &SandboxHandle) -> (String, String) {
+    let id = session(sb, true, Some("+1 555 010 9001")).await;
     let scanned = sb
         .control("POST", &format!("/signup/{id}/scan"), None)
         .await;
@@ -47,29 +56,39 @@ async fn a_coexistence_signup_finishes_with_the_waba_and_a_code_for_a_business_t
         rx.values("account_update")[0]["event"],
         "PARTNER_APP_INSTALLED"
     );
+    (waba, scanned.body["code"].as_str().unwrap().to_owned())
+}
 
-    let code = scanned.body["code"].as_str().unwrap();
-    let (status, wrong) = exchange(&sb, code, "not-the-secret").await;
+/// The code becomes a business token with the app secret, once.
+async fn exchange_once(sb: &SandboxHandle, code: &str) -> String {
+    let (status, wrong) = exchange(sb, code, "not-the-secret").await;
     assert_eq!(
         (status, wrong["error"]["code"].clone()),
         (400, json!(1)),
         "{wrong}"
     );
-    let (status, token) = exchange(&sb, code, SECRET).await;
+    let (status, token) = exchange(sb, code, SECRET).await;
     assert_eq!(status, 200, "{token}");
     let token = token["access_token"].as_str().unwrap().to_owned();
-    let (_, again) = exchange(&sb, code, SECRET).await;
+    let (_, again) = exchange(sb, code, SECRET).await;
     assert_eq!(
         again["error"]["error_subcode"], 36009,
         "a code works once: {again}"
     );
+    token
+}
 
+async fn the_token_reaches_its_own_account_only(
+    sb: &SandboxHandle,
+    waba: &str,
+    token: &str,
+) -> String {
     let (status, numbers) = graph_with_token(
-        &sb,
+        sb,
         "GET",
         &format!("/{waba}/phone_numbers"),
         None,
-        Some(&token),
+        Some(token),
     )
     .await;
     assert_eq!(status, 200, "{numbers}");
@@ -84,63 +103,69 @@ async fn a_coexistence_signup_finishes_with_the_waba_and_a_code_for_a_business_t
     let pnid = number["id"].as_str().unwrap().to_owned();
     // The business token reaches its own account only.
     let (status, _) = graph_with_token(
-        &sb,
+        sb,
         "GET",
         &format!("/{}/phone_numbers", sb.waba_id()),
         None,
-        Some(&token),
+        Some(token),
     )
     .await;
     assert_eq!(status, 400);
+    pnid
+}
+
+async fn subscribed_but_never_registered(sb: &SandboxHandle, waba: &str, pnid: &str, token: &str) {
     let (_, before) = graph_with_token(
-        &sb,
+        sb,
         "GET",
         &format!("/{waba}/subscribed_apps"),
         None,
-        Some(&token),
+        Some(token),
     )
     .await;
     assert_eq!(before["data"], json!([]));
     let (_, sub) = graph_with_token(
-        &sb,
+        sb,
         "POST",
         &format!("/{waba}/subscribed_apps"),
         None,
-        Some(&token),
+        Some(token),
     )
     .await;
     assert_eq!(sub, json!({"success": true}));
     let (_, after) = graph_with_token(
-        &sb,
+        sb,
         "GET",
         &format!("/{waba}/subscribed_apps"),
         None,
-        Some(&token),
+        Some(token),
     )
     .await;
     assert_eq!(after["data"].as_array().unwrap().len(), 1);
     let register = json!({"messaging_product": "whatsapp", "pin": "123456"});
     let (status, refused) = graph_with_token(
-        &sb,
+        sb,
         "POST",
         &format!("/{pnid}/register"),
         Some(register),
-        Some(&token),
+        Some(token),
     )
     .await;
     assert_eq!(
         status, 400,
         "coexistence numbers are not registered: {refused}"
     );
+}
 
-    // The phone had chats before onboarding: the history sync exports them.
+/// The phone had chats before onboarding: the history sync exports them.
+async fn history_is_exported(rx: &Receiver, sb: &SandboxHandle, pnid: &str, token: &str) {
     let sync = json!({"messaging_product": "whatsapp", "sync_type": "history"});
     let (status, _) = graph_with_token(
-        &sb,
+        sb,
         "POST",
         &format!("/{pnid}/smb_app_data"),
         Some(sync),
-        Some(&token),
+        Some(token),
     )
     .await;
     assert_eq!(status, 200);
