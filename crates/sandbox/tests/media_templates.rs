@@ -2,8 +2,9 @@
 
 mod common;
 
-use common::{TOKEN, cloud, coex, graph, send_template, setup};
-use serde_json::json;
+use common::{Receiver, TOKEN, cloud, coex, graph, send_template, setup};
+use sandbox::SandboxHandle;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn media_is_uploaded_described_downloaded_with_the_token_and_deleted() {
@@ -25,7 +26,7 @@ async fn media_is_uploaded_described_downloaded_with_the_token_and_deleted() {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    let id = res.json::<serde_json::Value>().await.unwrap()["id"]
+    let id = res.json::<Value>().await.unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -140,16 +141,24 @@ async fn every_inbound_type_is_delivered() {
 async fn created_templates_are_pending_until_reviewed_with_status_webhooks() {
     let (rx, sb) = setup().await;
     let waba = sb.waba_id().to_owned();
-    let create = |name: &str| {
-        json!({"name": name, "language": "en_US", "category": "utility",
-               "components": [{"type": "body", "text": "Hi {{1}}, your table is ready.",
-                               "example": {"body_text": [["Ana"]]}}]})
-    };
+    pending_until_approved_then_sendable(&rx, &sb, &waba).await;
+    a_rejected_template_stays_rejected(&rx, &sb, &waba).await;
+    names_are_unique_and_lists_filter_by_status(&sb, &waba).await;
+}
+
+/// A utility template to create, named `name`.
+fn template(name: &str) -> Value {
+    json!({"name": name, "language": "en_US", "category": "utility",
+           "components": [{"type": "body", "text": "Hi {{1}}, your table is ready.",
+                           "example": {"body_text": [["Ana"]]}}]})
+}
+
+async fn pending_until_approved_then_sendable(rx: &Receiver, sb: &SandboxHandle, waba: &str) {
     let (status, body) = graph(
-        &sb,
+        sb,
         "POST",
         &format!("/{waba}/message_templates"),
-        Some(create("table_ready")),
+        Some(template("table_ready")),
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -157,8 +166,8 @@ async fn created_templates_are_pending_until_reviewed_with_status_webhooks() {
     assert_eq!(body["category"], "UTILITY");
     let id = body["id"].as_str().unwrap().to_owned();
     let (status, err) = send_template(
-        &sb,
-        &cloud(&sb),
+        sb,
+        &cloud(sb),
         "16505551234",
         "table_ready",
         "en_US",
@@ -178,8 +187,8 @@ async fn created_templates_are_pending_until_reviewed_with_status_webhooks() {
     assert_eq!(update["reason"], "NONE");
     assert!(rx.accepted().last().unwrap()["entry"][0]["time"].is_u64());
     let (status, _) = send_template(
-        &sb,
-        &cloud(&sb),
+        sb,
+        &cloud(sb),
         "16505551234",
         "table_ready",
         "en_US",
@@ -187,12 +196,14 @@ async fn created_templates_are_pending_until_reviewed_with_status_webhooks() {
     )
     .await;
     assert_eq!(status, 200);
+}
 
+async fn a_rejected_template_stays_rejected(rx: &Receiver, sb: &SandboxHandle, waba: &str) {
     let (_, body) = graph(
-        &sb,
+        sb,
         "POST",
         &format!("/{waba}/message_templates"),
-        Some(create("table_later")),
+        Some(template("table_later")),
     )
     .await;
     let second = body["id"].as_str().unwrap().to_owned();
@@ -211,12 +222,14 @@ async fn created_templates_are_pending_until_reviewed_with_status_webhooks() {
         .control("POST", &format!("/templates/{second}/approve"), None)
         .await;
     assert_eq!(again.status, 409);
+}
 
+async fn names_are_unique_and_lists_filter_by_status(sb: &SandboxHandle, waba: &str) {
     let (status, dup) = graph(
-        &sb,
+        sb,
         "POST",
         &format!("/{waba}/message_templates"),
-        Some(create("table_ready")),
+        Some(template("table_ready")),
     )
     .await;
     assert_eq!(
@@ -228,7 +241,7 @@ async fn created_templates_are_pending_until_reviewed_with_status_webhooks() {
         (400, json!(100), json!(2388024))
     );
     let (_, list) = graph(
-        &sb,
+        sb,
         "GET",
         &format!("/{waba}/message_templates?status=APPROVED&fields=name,status"),
         None,
