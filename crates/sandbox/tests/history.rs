@@ -57,17 +57,6 @@ async fn history_is_exported_by_phase_in_out_of_order_chunks_with_progress_to_10
         .iter()
         .filter(|v| v.get("history").is_some())
         .collect();
-    let metas: Vec<(u64, u64, u64)> = chunks
-        .iter()
-        .map(|v| {
-            let m = &v["history"][0]["metadata"];
-            (
-                m["phase"].as_u64().unwrap(),
-                m["chunk_order"].as_u64().unwrap(),
-                m["progress"].as_u64().unwrap(),
-            )
-        })
-        .collect();
     // 14 messages within 180 days (the 200-day one is out) in chunks of 2.
     let total: usize = chunks
         .iter()
@@ -81,6 +70,33 @@ async fn history_is_exported_by_phase_in_out_of_order_chunks_with_progress_to_10
         })
         .sum();
     assert_eq!(total, 14);
+    let metas = chunk_metadata(&chunks);
+    phases_progress_and_chunk_orders_hold(&metas);
+    let all_messages: Vec<Value> = chunks
+        .iter()
+        .flat_map(|v| v["history"][0]["threads"].as_array().unwrap().clone())
+        .flat_map(|t| t["messages"].as_array().unwrap().clone())
+        .collect();
+    let placeholders = statuses_and_placeholders_hold(&all_messages);
+    the_media_follow_up_matches_a_placeholder(&values, &placeholders);
+}
+
+/// (phase, chunk_order, progress) of each chunk.
+fn chunk_metadata(chunks: &[&Value]) -> Vec<(u64, u64, u64)> {
+    chunks
+        .iter()
+        .map(|v| {
+            let m = &v["history"][0]["metadata"];
+            (
+                m["phase"].as_u64().unwrap(),
+                m["chunk_order"].as_u64().unwrap(),
+                m["progress"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn phases_progress_and_chunk_orders_hold(metas: &[(u64, u64, u64)]) {
     let phases: Vec<u64> = metas.iter().map(|m| m.0).collect();
     assert!(
         phases.windows(2).all(|w| w[0] <= w[1]),
@@ -107,11 +123,10 @@ async fn history_is_exported_by_phase_in_out_of_order_chunks_with_progress_to_10
             assert_ne!(orders, sorted, "phase {phase} chunks arrive out of order");
         }
     }
-    let all_messages: Vec<Value> = chunks
-        .iter()
-        .flat_map(|v| v["history"][0]["threads"].as_array().unwrap().clone())
-        .flat_map(|t| t["messages"].as_array().unwrap().clone())
-        .collect();
+}
+
+/// Checks the statuses and placeholders of the exported messages; returns the placeholders.
+fn statuses_and_placeholders_hold(all_messages: &[Value]) -> Vec<&Value> {
     assert!(all_messages.iter().all(|m| {
         m["history_context"]["status"]
             .as_str()
@@ -134,6 +149,10 @@ async fn history_is_exported_by_phase_in_out_of_order_chunks_with_progress_to_10
         all_messages.iter().any(|m| m["from"] == "15550100001"),
         "business messages come from the business number"
     );
+    placeholders
+}
+
+fn the_media_follow_up_matches_a_placeholder(values: &[Value], placeholders: &[&Value]) {
     // Follow-ups: only the media of the last 14 days, as value.messages[] with the same id.
     let followups: Vec<&Value> = values
         .iter()
