@@ -13,7 +13,7 @@ use meta::webhook::state_sync::{StateSyncEntry, StateSyncValue};
 use meta::webhook::statuses::{DeliveryStatus, Pricing, PricingCategory, PricingType, Status};
 use meta::webhook::templates::{TemplateStatus, TemplateStatusUpdate};
 use meta::webhook::user_preferences::{PreferenceValue, UserPreference, UserPreferencesValue};
-use meta::webhook::{ChangeValue, Contact, Entry, Envelope, EventKind, Metadata};
+use meta::webhook::{Change, ChangeValue, Contact, Entry, Envelope, EventKind, Metadata};
 
 fn id<T: std::str::FromStr>(s: &str) -> T
 where
@@ -48,83 +48,22 @@ fn reparsed(envelope: &Envelope) -> Envelope {
 #[test]
 fn builders_make_envelopes_that_parse_back_identically() {
     let waba: WabaId = id("102290129340398");
-    let text = InboundMessage::text(user(), id("wamid.IN"), ts(1_749_416_383), "Grüße 👋")
-        .replying_to(id("15550783881"), id("wamid.OUT"));
-    let status = Status::new(
-        id("wamid.OUT"),
-        DeliveryStatus::Read,
-        ts(1_750_030_073),
-        user(),
-    )
-    .with_pricing(Pricing::pmp(
-        PricingType::Regular,
-        PricingCategory::Marketing,
-    ));
-    let echo = MessageEcho::new(
-        id("15550783881"),
-        user(),
-        id("wamid.ECHO"),
-        ts(1),
-        MessageContent::Text(meta::webhook::content::Text::new("from the app")),
-    );
-    let thread = HistoryThread {
-        id: user(),
-        messages: vec![HistoryMessage::new(
-            id("15550783881"),
-            id("wamid.H"),
-            ts(2),
-            MessageContent::MediaPlaceholder,
-            HistoryStatus::Read,
-        )],
-        extra: Default::default(),
-    };
     let entries = vec![
+        Entry::new(waba.clone(), number_changes()),
         Entry::new(
             waba.clone(),
-            vec![
-                meta::webhook::Change::new(ChangeValue::Messages(MessagesValue::inbound(
-                    metadata(),
-                    Contact::new(user(), "Sheena"),
-                    text,
-                ))),
-                meta::webhook::Change::new(ChangeValue::Messages(MessagesValue::status(
-                    metadata(),
-                    status,
-                ))),
-                meta::webhook::Change::new(ChangeValue::MessageEchoes(EchoesValue::single(
-                    metadata(),
-                    echo,
-                ))),
-                meta::webhook::Change::new(ChangeValue::StateSync(StateSyncValue::new(
-                    metadata(),
-                    vec![
-                        StateSyncEntry::add_contact(user(), "Pablo Morales", "Pablo", ts(3)),
-                        StateSyncEntry::remove_contact(user(), ts(4)),
-                    ],
-                ))),
-                meta::webhook::Change::new(ChangeValue::History(HistoryValue::chunks(
-                    metadata(),
-                    vec![
-                        HistoryItem::chunk(0, 1, 100, vec![thread]),
-                        HistoryItem::declined(),
-                    ],
-                ))),
-            ],
-        ),
-        Entry::new(
-            waba.clone(),
-            vec![meta::webhook::Change::new(ChangeValue::AccountUpdate(
-                Box::new(AccountUpdate::partner_removed(
+            vec![Change::new(ChangeValue::AccountUpdate(Box::new(
+                AccountUpdate::partner_removed(
                     waba.clone(),
                     DisconnectionReason::CompanionInactivity,
                     InitiatedBy::System,
-                )),
-            ))],
+                ),
+            )))],
         )
         .with_time(1_748_477_359),
         Entry::new(
             waba,
-            vec![meta::webhook::Change::new(ChangeValue::TemplateStatus(
+            vec![Change::new(ChangeValue::TemplateStatus(
                 TemplateStatusUpdate::new(
                     TemplateStatus::Approved,
                     meta::ids::TemplateId::from_integer(1_689_556_908_129_832),
@@ -155,6 +94,76 @@ fn builders_make_envelopes_that_parse_back_identically() {
             "template_status"
         ]
     );
+}
+
+/// One change of each field a number's webhooks carry: an inbound reply, a priced status, an
+/// echo, the address book (an add and a remove), and history (a chunk and a decline).
+fn number_changes() -> Vec<Change> {
+    let text = InboundMessage::text(user(), id("wamid.IN"), ts(1_749_416_383), "Grüße 👋")
+        .replying_to(id("15550783881"), id("wamid.OUT"));
+    let status = Status::new(
+        id("wamid.OUT"),
+        DeliveryStatus::Read,
+        ts(1_750_030_073),
+        user(),
+    )
+    .with_pricing(Pricing::pmp(
+        PricingType::Regular,
+        PricingCategory::Marketing,
+    ));
+    let echo = MessageEcho::new(
+        id("15550783881"),
+        user(),
+        id("wamid.ECHO"),
+        ts(1),
+        MessageContent::Text(meta::webhook::content::Text::new("from the app")),
+    );
+    let contacts = vec![
+        StateSyncEntry::add_contact(user(), "Pablo Morales", "Pablo", ts(3)),
+        StateSyncEntry::remove_contact(user(), ts(4)),
+    ];
+    let history = vec![
+        HistoryItem::chunk(0, 1, 100, vec![placeholder_thread()]),
+        HistoryItem::declined(),
+    ];
+    vec![
+        Change::new(ChangeValue::Messages(MessagesValue::inbound(
+            metadata(),
+            Contact::new(user(), "Sheena"),
+            text,
+        ))),
+        Change::new(ChangeValue::Messages(MessagesValue::status(
+            metadata(),
+            status,
+        ))),
+        Change::new(ChangeValue::MessageEchoes(EchoesValue::single(
+            metadata(),
+            echo,
+        ))),
+        Change::new(ChangeValue::StateSync(StateSyncValue::new(
+            metadata(),
+            contacts,
+        ))),
+        Change::new(ChangeValue::History(HistoryValue::chunks(
+            metadata(),
+            history,
+        ))),
+    ]
+}
+
+/// A history thread with one business message whose media comes later.
+fn placeholder_thread() -> HistoryThread {
+    HistoryThread {
+        id: user(),
+        messages: vec![HistoryMessage::new(
+            id("15550783881"),
+            id("wamid.H"),
+            ts(2),
+            MessageContent::MediaPlaceholder,
+            HistoryStatus::Read,
+        )],
+        extra: Default::default(),
+    }
 }
 
 fn kind_name(kind: &EventKind<'_>) -> &'static str {
