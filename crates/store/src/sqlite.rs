@@ -47,7 +47,11 @@ pub struct SqliteOptions {
     /// Most write jobs (webhook requests) committed together in one transaction.
     pub group_max_jobs: usize,
     /// Stop adding jobs to a group once their webhook bodies add up to this many bytes, so one
-    /// group's memory stays bounded whatever Meta sends (history bodies reach 3 MB).
+    /// group's memory stays bounded whatever Meta sends (history bodies reach 3 MB). The
+    /// default, 1 MB, puts each history chunk in a group of its own: while the writer commits
+    /// one, the next ones are parsed (taking every waiting chunk at once left the writer idle
+    /// while the following chunks were read and parsed). Live webhooks (a few KB) still group
+    /// by the hundred.
     pub group_max_bytes: usize,
     /// Write jobs that may wait for the writer before callers wait to enqueue (backpressure).
     pub queue_capacity: usize,
@@ -59,7 +63,7 @@ impl Default for SqliteOptions {
             read_connections: 4,
             busy_timeout: Duration::from_secs(5),
             group_max_jobs: 512,
-            group_max_bytes: 32 * 1024 * 1024,
+            group_max_bytes: 1024 * 1024,
             queue_capacity: 4096,
         }
     }

@@ -20,7 +20,7 @@ mod phonebook;
 mod records;
 mod statuses;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use coexist_core::ids::OrgId;
 use coexist_core::ingest::{Change, IngestBatch, IngestOutcome};
@@ -91,6 +91,8 @@ pub(crate) struct Ingest<'c> {
     contacts: HashMap<(i64, String), ContactCtx>,
     /// By (number, contact).
     chats: HashMap<(i64, i64), i64>,
+    /// Contacts this batch created (they have no chat yet).
+    created_contacts: HashSet<i64>,
     /// Chats this batch created, with what they were created with.
     created_chats: HashMap<i64, NewChat>,
     chat_deltas: BTreeMap<i64, ChatDelta>,
@@ -108,6 +110,7 @@ impl<'c> Ingest<'c> {
             numbers: HashMap::new(),
             contacts: HashMap::new(),
             chats: HashMap::new(),
+            created_contacts: HashSet::new(),
             created_chats: HashMap::new(),
             chat_deltas: BTreeMap::new(),
             events: EventLog::default(),

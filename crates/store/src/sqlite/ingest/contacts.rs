@@ -113,6 +113,7 @@ impl Ingest<'_> {
             ],
         )?;
         self.contact_changed(n, id, "created");
+        self.created_contacts.insert(id);
         Ok(ContactCtx {
             id,
             wa_id: r.wa_id.clone(),
@@ -208,11 +209,15 @@ impl Ingest<'_> {
         if let Some(id) = self.chats.get(&(n.id, contact)) {
             return Ok(*id);
         }
-        let found: Option<i64> = self
-            .conn
-            .prepare_cached("SELECT id FROM chats WHERE number_id = ?1 AND contact_id = ?2")?
-            .query_row(params![n.id, contact], |r| r.get(0))
-            .optional()?;
+        // A contact created by this batch has no chat: no need to look.
+        let found: Option<i64> = if self.created_contacts.contains(&contact) {
+            None
+        } else {
+            self.conn
+                .prepare_cached("SELECT id FROM chats WHERE number_id = ?1 AND contact_id = ?2")?
+                .query_row(params![n.id, contact], |r| r.get(0))
+                .optional()?
+        };
         let id = match found {
             Some(id) => id,
             None => {

@@ -90,7 +90,10 @@ impl EventLog {
         let rows: Vec<Row> = self.list.into_iter().map(|e| Row::of(e, at)).collect();
         // Several rows per INSERT: `events` is AUTOINCREMENT, so each statement also reads and
         // writes `sqlite_sequence`; one statement per few rows pays that once. A multi-row
-        // VALUES inserts its rows in order, so positions keep the order of the list.
+        // VALUES inserts its rows in order, so positions keep the order of the list. It is
+        // `OR IGNORE` only so that SQLite needs no statement journal (a copy of every page the
+        // statement changes, kept in case a later row fails a NOT NULL): no row can fail, every
+        // column is bound from a non-optional value or is nullable.
         for chunk in rows.chunks(ROWS_PER_INSERT) {
             let sql = insert_sql(chunk.len());
             let mut insert = conn.prepare_cached(&sql)?;
@@ -149,7 +152,8 @@ impl Row {
 /// `INSERT INTO events ... VALUES (...), (...)` with `rows` rows.
 fn insert_sql(rows: usize) -> String {
     let mut sql = String::from(
-        "INSERT INTO events (org_id, kind, at, number_id, chat_id, message_id, data) VALUES ",
+        "INSERT OR IGNORE INTO events (org_id, kind, at, number_id, chat_id, message_id, data) \
+         VALUES ",
     );
     for i in 0..rows {
         if i > 0 {

@@ -39,6 +39,7 @@ struct StoredNumber {
     ctx: NumberCtx,
     display: Option<String>,
     waba: Option<String>,
+    last_webhook_at: Option<i64>,
 }
 
 impl Ingest<'_> {
@@ -63,7 +64,8 @@ impl Ingest<'_> {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT id, org_id, mode, configured, display_phone_number, waba_id
+                "SELECT id, org_id, mode, configured, display_phone_number, waba_id,
+                     last_webhook_at
                  FROM numbers WHERE phone_number_id = ?1",
             )?
             .query_row([phone_number_id], |r| {
@@ -74,10 +76,11 @@ impl Ingest<'_> {
                     r.get::<_, bool>(3)?,
                     r.get::<_, Option<String>>(4)?,
                     r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
                 ))
             })
             .optional()?;
-        let Some((id, org, mode, configured, display, waba)) = row else {
+        let Some((id, org, mode, configured, display, waba, last_webhook_at)) = row else {
             return Ok(None);
         };
         let mode = mode.parse::<NumberMode>().map_err(DbError::corrupt)?;
@@ -90,6 +93,7 @@ impl Ingest<'_> {
             },
             display,
             waba,
+            last_webhook_at,
         }))
     }
 
@@ -112,26 +116,24 @@ impl Ingest<'_> {
                     "UPDATE numbers SET
                          display_phone_number = ifnull(display_phone_number, ?2),
                          waba_id = ifnull(waba_id, ?3),
-                         mode = ?4
+                         mode = ?4,
+                         updated_at = ?5
                      WHERE id = ?1",
                 )?
                 .execute(params![
                     n.id,
                     r.display_phone_number,
                     r.waba_id,
-                    n.mode.as_str()
+                    n.mode.as_str(),
+                    self.at.0
                 ])?;
         }
-        // Every webhook moves `last_webhook_at`: a statement of its own that sets no indexed
-        // column, so SQLite leaves the number's indexes alone.
-        self.conn
-            .prepare_cached(
-                "UPDATE numbers SET
-                     last_webhook_at = max(ifnull(last_webhook_at, ?2), ?2),
-                     updated_at = ?2
-                 WHERE id = ?1",
-            )?
-            .execute(params![n.id, self.at.0])?;
+        // Every webhook moves `last_webhook_at` forward: a statement of its own that sets no
+        // indexed column, so SQLite leaves the number's indexes alone; none at all when another
+        // webhook of the same millisecond (under load, most of them) already moved it there.
+        if stored.last_webhook_at.is_none_or(|last| last < self.at.0) {
+            self.touch_number(n.id)?;
+        }
         let subject = n.subject();
         if upgrade {
             self.events.touch(NUMBER_UPDATED, n.id, subject, "mode");
@@ -140,6 +142,18 @@ impl Ingest<'_> {
             self.events.touch(NUMBER_UPDATED, n.id, subject, "identity");
         }
         Ok(n)
+    }
+
+    fn touch_number(&self, number: i64) -> DbResult<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE numbers SET
+                     last_webhook_at = max(ifnull(last_webhook_at, ?2), ?2),
+                     updated_at = ?2
+                 WHERE id = ?1",
+            )?
+            .execute(params![number, self.at.0])?;
+        Ok(())
     }
 
     fn create_number(&mut self, r: &NumberRef, coexistence: bool) -> DbResult<NumberCtx> {
