@@ -12,22 +12,13 @@ use serde_json::Value;
 
 use meta::graph::template_message::{ComponentType, TemplateComponent, TemplateMessage};
 
-/// The `{{…}}` placeholders of `text`, each once, in order of first appearance.
+/// The `{{…}}` placeholders of `text`, each once, in order of first appearance (Meta's rule:
+/// `meta::graph::templates::placeholders`).
 pub fn placeholders(text: &str) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            break;
-        };
-        let name = after[..end].trim();
-        if !name.is_empty() && !names.iter().any(|n| n == name) {
-            names.push(name.to_owned());
-        }
-        rest = &after[end + 2..];
-    }
-    names
+    meta::graph::templates::placeholders(text)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
 }
 
 /// What one part of a template expects.

@@ -11,6 +11,25 @@ use crate::webhook::templates::{TemplateCategory, TemplateStatus};
 /// Maximum template name length.
 pub const TEMPLATE_NAME_MAX: usize = 512;
 
+/// The `{{…}}` placeholders of a template text (`{{1}}` positional, `{{first_name}}` named),
+/// each once, in order of first appearance. An unclosed `{{` ends the scan.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            break;
+        };
+        let name = after[..end].trim();
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+        rest = &after[end + 2..];
+    }
+    names
+}
+
 /// Whether `name` follows Meta's rule `^[a-z0-9_]+$`, at most [`TEMPLATE_NAME_MAX`] chars.
 pub fn is_valid_template_name(name: &str) -> bool {
     !name.is_empty()

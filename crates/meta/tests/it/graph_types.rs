@@ -8,6 +8,7 @@ use meta::graph::smb_app_data::{SmbAppDataRequest, SmbAppDataResponse, SyncType}
 use meta::graph::subscribed_apps::{SubscribeAppRequest, SubscribedAppList};
 use meta::graph::templates::{
     CreateTemplateRequest, CreateTemplateResponse, TemplateList, is_valid_template_name,
+    placeholders,
 };
 use meta::graph::{self, Endpoint, Method, RenderError, SuccessResponse};
 use meta::webhook::templates::TemplateStatus;
@@ -214,4 +215,14 @@ fn every_endpoint_has_a_distinct_method_and_path() {
             .collect();
         assert!(endpoint.render("25.0", &params).is_ok(), "{endpoint:?}");
     }
+}
+
+#[test]
+fn template_placeholders_are_listed_once_in_order_and_an_unclosed_one_ends_the_scan() {
+    assert_eq!(
+        placeholders("Hi {{1}}, order {{ 2 }} for {{1}} ({{first_name}})"),
+        ["1", "2", "first_name"]
+    );
+    assert_eq!(placeholders("Broken {{1"), Vec::<&str>::new());
+    assert_eq!(placeholders("No params, {{}} empty"), Vec::<&str>::new());
 }

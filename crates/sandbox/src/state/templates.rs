@@ -58,20 +58,7 @@ impl Template {
 
 /// Distinct `{{name}}` placeholders in `text`.
 pub(crate) fn count_placeholders(text: &str) -> usize {
-    let mut names: Vec<&str> = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("}}") else {
-            break;
-        };
-        let name = after[..end].trim();
-        if !name.is_empty() && !names.contains(&name) {
-            names.push(name);
-        }
-        rest = &after[end + 2..];
-    }
-    names.len()
+    meta::graph::templates::placeholders(text).len()
 }
 
 /// Templates by id.
