@@ -89,7 +89,8 @@ impl PageFilter {
     }
 }
 
-/// Percent-encodes a query value.
+/// Percent-encodes a query value (every byte but RFC 3986's unreserved ones), e.g. the
+/// `next` of a sign-in redirect.
 pub(crate) fn encode_component(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {

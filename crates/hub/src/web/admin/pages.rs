@@ -26,6 +26,7 @@ use crate::auth::{Actor, ActorKind};
 use crate::http::{ApiError, AppState};
 use crate::onboarding::SignupMode;
 use crate::web::assets::Assets;
+use crate::web::filter::encode_component;
 use crate::web::html::{html_with_csp, script_json};
 use crate::web::view::{number_label, phone};
 
@@ -65,7 +66,7 @@ async fn admin(
     uri: &Uri,
 ) -> Result<Admin, Response> {
     let here = uri.path_and_query().map_or("/admin", |p| p.as_str());
-    let login = || Redirect::to(&format!("/login?next={}", encode(here))).into_response();
+    let login = || Redirect::to(&format!("/login?next={}", encode_component(here))).into_response();
     let actor = match actor {
         Ok(actor) => actor,
         Err(e) if e.status() == StatusCode::UNAUTHORIZED => return Err(login()),
@@ -104,18 +105,6 @@ impl FromRequestParts<AppState> for Admin {
         let actor = Actor::from_request_parts(parts, state).await;
         admin(state, &assets, actor, &parts.uri).await
     }
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// The inbox's CSP; with `meta_sdk`, Meta's JS SDK and its windows are allowed too.
