@@ -4,10 +4,12 @@
 //! [`Change`]s found in every entry × change × array element. Normalization is pure; the store
 //! applies a batch in one transaction.
 
+mod json_text;
 mod normalize;
 mod read;
 mod summary;
 
+pub use json_text::JsonText;
 pub use normalize::{HISTORY_DECLINED_CODE, normalize};
 pub use read::{ReadError, read_webhook};
 pub use summary::text_of;
@@ -102,7 +104,7 @@ pub struct NewMessage {
     /// Body, caption or a one-line summary.
     pub text: Option<String>,
     /// The type-named content object.
-    pub content: Option<Value>,
+    pub content: Option<JsonText>,
     /// Meta's timestamp.
     pub timestamp: Timestamp,
     /// The wamid replied to.
@@ -116,7 +118,7 @@ pub struct NewMessage {
     /// The customer came from a click-to-WhatsApp ad or a Page button.
     pub referral: bool,
     /// The message object as Meta sent it.
-    pub raw: Value,
+    pub raw: JsonText,
 }
 
 /// A status webhook for one outbound message.

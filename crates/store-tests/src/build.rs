@@ -3,8 +3,8 @@
 
 use coexist_core::ingest::{
     AccountChange, Amendment, AmendmentKind, Change, ContactRef, ContactSync, HistoryChunk,
-    HistoryMedia, NewMessage, NumberRef, PreferenceChange, StatusChange, TemplateChange, Unparsed,
-    ValueError,
+    HistoryMedia, JsonText, NewMessage, NumberRef, PreferenceChange, StatusChange, TemplateChange,
+    Unparsed, ValueError,
 };
 use coexist_core::message::{Direction, Editor, Origin};
 use coexist_core::status::DeliveryStatus;
@@ -74,14 +74,14 @@ fn message(
         origin,
         kind: kind.to_owned(),
         text,
-        content: content.clone(),
+        content: content.as_ref().map(JsonText::from),
         timestamp: ts,
         reply_to: None,
         error: None,
         status: None,
         media_placeholder: false,
         referral: false,
-        raw: json!({ "id": wamid, "type": kind, kind: content }),
+        raw: json!({ "id": wamid, "type": kind, kind: content }).into(),
     }
 }
 
@@ -190,7 +190,7 @@ pub fn history_media(wamid: &str, wa_id: &str, ts: Timestamp, caption: &str) -> 
         kind: "image".to_owned(),
         text: Some(caption.to_owned()),
         content: Some(content),
-        raw: m.raw.clone(),
+        raw: m.raw.to_value(),
         message: m,
     }
 }

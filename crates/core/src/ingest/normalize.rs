@@ -20,8 +20,8 @@ use serde_json::Value;
 
 use super::{
     AccountChange, Amendment, AmendmentKind, Change, ContactRef, ContactSync, HistoryChunk,
-    HistoryMedia, NewMessage, NumberRef, PreferenceChange, StatusChange, TemplateChange, Unparsed,
-    ValueError, text_of,
+    HistoryMedia, JsonText, NewMessage, NumberRef, PreferenceChange, StatusChange, TemplateChange,
+    Unparsed, ValueError, text_of,
 };
 use crate::message::{Direction, Editor, Origin};
 use crate::status::DeliveryStatus;
@@ -188,7 +188,7 @@ fn inbound(number: NumberRef, m: &InboundMessage, contact: Option<&Contact>) -> 
         origin: Origin::Customer,
         kind,
         text,
-        content,
+        content: content.map(JsonText::from),
         timestamp,
         reply_to: m
             .context
@@ -199,7 +199,7 @@ fn inbound(number: NumberRef, m: &InboundMessage, contact: Option<&Contact>) -> 
         status: None,
         media_placeholder: false,
         referral: m.referral.is_some(),
-        raw,
+        raw: JsonText::from(raw),
     })
 }
 
@@ -298,7 +298,7 @@ fn echo_change(number: NumberRef, echo: &MessageEcho, contact: Option<&Contact>)
         origin: Origin::BusinessApp,
         kind,
         text,
-        content,
+        content: content.map(JsonText::from),
         timestamp,
         reply_to: echo
             .context
@@ -309,7 +309,7 @@ fn echo_change(number: NumberRef, echo: &MessageEcho, contact: Option<&Contact>)
         status: None,
         media_placeholder: false,
         referral: false,
-        raw,
+        raw: JsonText::from(raw),
     })
 }
 
@@ -390,7 +390,7 @@ fn history_message(number: &NumberRef, thread: &str, m: &HistoryMessage) -> Chan
         media_placeholder: matches!(m.content, MessageContent::MediaPlaceholder),
         kind,
         text,
-        content,
+        content: content.map(JsonText::from),
         timestamp: Timestamp::from_unix_secs(m.timestamp.as_unix_secs()),
         reply_to: m
             .context
@@ -400,7 +400,7 @@ fn history_message(number: &NumberRef, thread: &str, m: &HistoryMessage) -> Chan
         error: first_error(m.errors.as_ref()),
         status: status.filter(|_| outbound),
         referral: false,
-        raw,
+        raw: JsonText::from(raw),
     })
 }
 
@@ -425,14 +425,14 @@ fn history_media(number: NumberRef, m: &InboundMessage) -> Change {
         origin: Origin::History,
         kind: kind.clone(),
         text: text.clone(),
-        content: content.clone(),
+        content: content.as_ref().map(JsonText::from),
         timestamp: Timestamp::from_unix_secs(m.timestamp.as_unix_secs()),
         reply_to: None,
         error: first_error(m.errors.as_ref()),
         status: None,
         media_placeholder: false,
         referral: false,
-        raw: raw.clone(),
+        raw: JsonText::from(&raw),
     };
     Change::HistoryMedia(Box::new(HistoryMedia {
         number,

@@ -2,7 +2,7 @@
 //! counters (accumulated per batch in a [`ChatDelta`]) and applies statuses and amendments that
 //! arrived before it.
 
-use coexist_core::ingest::NewMessage;
+use coexist_core::ingest::{JsonText, NewMessage};
 use coexist_core::message::Origin;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
@@ -117,7 +117,7 @@ impl Ingest<'_> {
                 m.origin.as_str(),
                 m.kind,
                 m.text,
-                m.content.as_ref().map(|c| c.to_string()),
+                m.content.as_ref().map(JsonText::as_str),
                 m.status.map(|s| s.as_str()),
                 status_at,
                 error.map(|e| e.code),
@@ -127,7 +127,7 @@ impl Ingest<'_> {
                 self.at.0,
                 m.reply_to,
                 m.media_placeholder,
-                m.raw.to_string(),
+                m.raw.as_str(),
             ],
         )
     }
