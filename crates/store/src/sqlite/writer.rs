@@ -244,9 +244,9 @@ pub(crate) mod checkpoints {
     /// The writer's own automatic checkpoint, kept as a backstop: SQLite starts the WAL over
     /// only after a checkpoint has copied all of it, which the checkpoint thread, racing the
     /// next commit, rarely manages. The writer's checkpoint then finds most of the WAL copied.
-    /// 16,000 frames (64 MB of WAL): a history chunk writes a few thousand frames, and a lower
+    /// 32,000 frames (128 MB of WAL): a history chunk writes a few thousand frames, and a lower
     /// threshold had the writer checkpoint after every chunk (a fifth of its time).
-    pub(crate) const WRITER_BACKSTOP: &str = "PRAGMA wal_autocheckpoint=16000";
+    pub(crate) const WRITER_BACKSTOP: &str = "PRAGMA wal_autocheckpoint=32000";
 
     /// Groups, or webhook bytes, committed between two checkpoints of the checkpoint thread.
     /// Fewer means smaller copies more often; a page written by several groups is copied once
