@@ -7,6 +7,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail};
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -172,6 +174,39 @@ impl Browser {
         el.send_keys(text).await.context("pressing keys")
     }
 
+    /// Presses one key (Enter, Escape, an arrow…) on whatever has focus.
+    pub async fn press(&self, key: Key) -> Result<()> {
+        self.keys(&char::from(key).to_string()).await
+    }
+
+    /// Moves the mouse over the first element matching `css` (what `:hover` shows).
+    pub async fn hover(&self, css: &str) -> Result<()> {
+        self.wait_for(css).await?;
+        let element = self.client.find(Locator::Css(css)).await?;
+        let mouse = MouseActions::new("mouse".to_owned()).then(PointerAction::MoveToElement {
+            element,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        });
+        self.client
+            .perform_actions(mouse)
+            .await
+            .with_context(|| format!("hovering over {css}"))
+    }
+
+    /// GETs `path` of the hub from the page, as the signed-in user (the session's cookie), and
+    /// returns the JSON answer; fails on a non-2xx answer.
+    pub async fn fetch_json(&self, path: &str) -> Result<Value> {
+        let script = "return fetch(arguments[0], { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(async (r) => ({ ok: r.ok, status: r.status, body: await r.text() }));";
+        let answer = self.js(script, vec![json!(path)]).await?;
+        let body = answer["body"].as_str().unwrap_or_default();
+        if answer["ok"] != true {
+            bail!("GET {path} from the page: {}: {body}", answer["status"]);
+        }
+        serde_json::from_str(body).with_context(|| format!("GET {path}: not JSON: {body}"))
+    }
+
     /// Signs in through the login page and waits for the inbox to be live.
     pub async fn sign_in(&self, base: &str, email: &str, password: &str) -> Result<()> {
         self.goto(&format!("{base}/login")).await?;
@@ -257,6 +292,8 @@ async fn connect(url: &str, profile: &Path, width: u32, height: u32) -> Result<C
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-dev-shm-usage", "--hide-scrollbars", "--force-color-profile=srgb",
+                // One locale whatever the machine's: date fields take en-US order.
+                "--lang=en-US",
                 format!("--window-size={width},{height}"),
                 format!("--user-data-dir={}", profile.display()),
             ]

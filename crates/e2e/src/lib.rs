@@ -1,8 +1,10 @@
 //! Browser tests of the web inbox: a sandbox playing Meta and a hub in this process, real
-//! headless Chromium driven through chromedriver. The tests live in `tests/browser.rs`; this
-//! library is their harness.
+//! headless Chromium driven through chromedriver. The tests live in `tests/browser.rs` and
+//! `tests/chat_actions.rs` (and the onboarding in `tests/onboarding.rs`); this library is their
+//! harness.
 //!
 //! - [`browser`]: chromedriver and Chromium, waits that poll the DOM, screenshots.
+//! - [`inbox`]: an agent's steps in the inbox (sign in, open a chat, press a shortcut).
 //! - [`stack`]: the sandbox and the hub, API calls with an admin token, scripted customers and
 //!   the business's phone.
 //! - [`proxy`]: a TCP proxy that can drop every connection between the browser and the hub.
@@ -12,6 +14,7 @@
 //! `docs/screenshots/`.
 
 pub mod browser;
+pub mod inbox;
 pub mod proxy;
 pub mod stack;
 
@@ -45,6 +48,26 @@ impl Ctx {
             .lock()
             .map(|mut all| std::mem::take(&mut *all))
             .unwrap_or_default()
+    }
+}
+
+/// Polls `probe` for at most [`PATIENCE`] until it answers `Ok(found)`; `Err(seen)` polls again
+/// and `seen` names what it saw, for the failure. For state the hub or the sandbox reach on
+/// their own schedule (the outbox's send to Meta, a request the page sends without waiting).
+pub async fn eventually<T>(
+    what: &str,
+    mut probe: impl AsyncFnMut() -> Result<Result<T, String>>,
+) -> Result<T> {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let seen = match probe().await? {
+            Ok(found) => return Ok(found),
+            Err(seen) => seen,
+        };
+        if tokio::time::Instant::now() > deadline {
+            anyhow::bail!("waited {PATIENCE:?} for {what}; last saw {seen}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 

@@ -145,6 +145,24 @@ impl Stack {
         })
     }
 
+    /// The chat with the customer `wa_id` on any number, as `GET /api/v1/chats/{id}` shows it.
+    pub async fn chat(&self, wa_id: &str) -> Result<Value> {
+        let id = self.chat_id(wa_id).await?;
+        self.api("GET", &format!("/api/v1/chats/{id}"), None).await
+    }
+
+    /// The id of the chat with the customer `wa_id` (the first listed, on any number).
+    pub async fn chat_id(&self, wa_id: &str) -> Result<String> {
+        let chats = self.api("GET", "/api/v1/chats?limit=200", None).await?;
+        chats["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["contact"]["wa_id"] == wa_id)
+            .and_then(|c| c["id"].as_str().map(str::to_owned))
+            .with_context(|| format!("no chat with {wa_id}"))
+    }
+
     /// Creates an agent (or admin) who signs in with [`PASSWORD`]; returns the user.
     pub async fn user(&self, email: &str, name: &str, role: &str) -> Result<Value> {
         let body = json!({"email": email, "name": name, "password": PASSWORD, "role": role});

@@ -11,31 +11,13 @@ mod scenes;
 
 use anyhow::{Context, Result, ensure};
 use coexist_core::time::Clock;
-use e2e::{Ctx, PASSWORD, StackOptions, run};
+use e2e::inbox::{DESKTOP, agent, open_row, shortcut};
+use e2e::{PASSWORD, StackOptions, run};
+use fantoccini::key::Key;
 use hub::clock::SystemClock;
 use serde_json::{Value, json};
 
 const ADA: &str = "16505550123";
-const DESKTOP: (u32, u32) = (1440, 900);
-
-/// Signs a new agent in on a new desktop browser.
-async fn agent(ctx: &Ctx, email: &str, name: &str) -> Result<std::sync::Arc<e2e::Browser>> {
-    ctx.stack.user(email, name, "agent").await?;
-    let b = ctx.browser(DESKTOP.0, DESKTOP.1).await?;
-    b.sign_in(&ctx.stack.base(), email, PASSWORD).await?;
-    Ok(b)
-}
-
-/// Clicks the chat-list row whose name contains `name`.
-async fn open_row(b: &e2e::Browser, name: &str) -> Result<()> {
-    b.wait_text(".chat-row .row-name", name).await?;
-    b.js(
-        "const row = [...document.querySelectorAll('.chat-row')].find((r) => r.querySelector('.row-name').textContent.includes(arguments[0])); row.querySelector('a').click(); return true;",
-        vec![json!(name)],
-    )
-    .await?;
-    b.wait_text("#chat-title", name).await
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_password_is_refused_and_the_right_one_signs_in() {
@@ -151,8 +133,7 @@ async fn an_agent_replies_and_sees_the_ticks_advance() {
         open_row(&b, "Grace Hopper").await?;
         let reply = "Of course: send me the new address and I will update the order.";
         b.type_into("#composer-input", reply).await?;
-        b.keys(&char::from(fantoccini::key::Key::Enter).to_string())
-            .await?;
+        b.press(Key::Enter).await?;
         b.wait_text(".msg.out.agent .text", reply).await?;
         b.wait_text(".msg.out.agent .who", "Bob Baker").await?;
         // Meta accepts it and says `sent` right away; `delivered` after 1 s and `read` after
@@ -255,12 +236,7 @@ async fn a_second_agent_sees_the_assignment_change_live() {
             .await?;
         open_row(&alan, "Grace Hopper").await?;
         // `a` assigns the open chat to me.
-        alan.js(
-            "document.activeElement && document.activeElement.blur(); return true;",
-            vec![],
-        )
-        .await?;
-        alan.keys("a").await?;
+        shortcut(&alan, "a").await?;
         alan.wait_text(".chat-head [data-action=assign]", "Alan Turing")
             .await?;
         // Bob did nothing: the stream told his page.
@@ -275,7 +251,7 @@ async fn a_second_agent_sees_the_assignment_change_live() {
         // A note that mentions Alan reaches his bell.
         bob.click(".composer-tabs .note-tab").await?;
         bob.type_into("#composer-input", "@alan@example.com the customer wants a refund for order 4211").await?;
-        bob.keys(&char::from(fantoccini::key::Key::Enter).to_string()).await?;
+        bob.press(Key::Enter).await?;
         alan.wait_text(".note .text", "refund for order 4211").await?;
         alan.wait_text("#notif-count", "1").await?;
         Ok(())

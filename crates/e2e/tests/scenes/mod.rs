@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use e2e::inbox::{open_row, shortcut};
 use e2e::{Browser, Ctx, PASSWORD, Stack};
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -28,21 +29,9 @@ fn said(from: &str, days_ago: f64, body: &str) -> Value {
     json!({"from": from, "days_ago": days_ago, "message": text(body)})
 }
 
-/// Finds a chat id by the contact's number (through the API).
-async fn chat_id(s: &Stack, wa_id: &str) -> Result<String> {
-    let chats = s.api("GET", "/api/v1/chats?limit=200", None).await?;
-    chats["data"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["contact"]["wa_id"] == wa_id)
-        .and_then(|c| c["id"].as_str().map(str::to_owned))
-        .with_context(|| format!("no chat with {wa_id}"))
-}
-
 /// An agent's reply through the API (as an integration would send it).
 async fn api_reply(s: &Stack, wa_id: &str, body: &str) -> Result<()> {
-    let id = chat_id(s, wa_id).await?;
+    let id = s.chat_id(wa_id).await?;
     s.api(
         "POST",
         &format!("/api/v1/chats/{id}/messages"),
@@ -75,7 +64,7 @@ async fn other_chats(s: &Stack) -> Result<()> {
     s.advance(240).await;
     api_reply(s, LUCAS, "It did! Tracking: 1Z 999 AA1 0123 4567 84.").await?;
     s.advance(30).await;
-    let lucas = chat_id(s, LUCAS).await?;
+    let lucas = s.chat_id(LUCAS).await?;
     s.api("POST", &format!("/api/v1/chats/{lucas}/resolve"), None)
         .await?;
     snoozed_and_phone_only(s).await?;
@@ -90,7 +79,7 @@ async fn snoozed_and_phone_only(s: &Stack) -> Result<()> {
         "I am back from holiday on Monday, can we talk then?",
     )
     .await?;
-    let sophie = chat_id(s, SOPHIE).await?;
+    let sophie = s.chat_id(SOPHIE).await?;
     s.api(
         "POST",
         &format!("/api/v1/chats/{sophie}/snooze"),
@@ -119,7 +108,7 @@ async fn waiting(s: &Stack) -> Result<()> {
     s.advance(420).await;
     s.customer_says(AMARA, "Amara Okafor", "What time do you open on Saturday?")
         .await?;
-    let amara = chat_id(s, AMARA).await?;
+    let amara = s.chat_id(AMARA).await?;
     let users = s.api("GET", "/api/v1/users", None).await?;
     let alan = users["data"]
         .as_array()
@@ -206,16 +195,6 @@ async fn maria(s: &Stack) -> Result<()> {
     Ok(())
 }
 
-/// Takes the focus out of any field, so keys go to the shortcuts.
-async fn blur(b: &Browser) -> Result<()> {
-    b.js(
-        "document.activeElement && document.activeElement.blur(); return true;",
-        vec![],
-    )
-    .await
-    .map(|_| ())
-}
-
 /// A photo of a healthy plant, drawn by Chromium from an SVG (Meta takes PNG and JPEG).
 async fn plant_photo(b: &Browser) -> Result<std::path::PathBuf> {
     let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" id="art" width="480" height="360" viewBox="0 0 480 360">
@@ -245,12 +224,11 @@ async fn plant_photo(b: &Browser) -> Result<std::path::PathBuf> {
 
 /// What Bob does in the browser.
 async fn bob_answers(s: &Stack, b: &Browser) -> Result<()> {
-    crate::open_row(b, "Maria Garcia").await?;
-    blur(b).await?;
-    b.keys("a").await?;
+    open_row(b, "Maria Garcia").await?;
+    shortcut(b, "a").await?;
     b.wait_text(".chat-head [data-action=assign]", "Bob Baker")
         .await?;
-    let id = chat_id(s, MARIA).await?;
+    let id = s.chat_id(MARIA).await?;
     s.api(
         "PUT",
         &format!("/api/v1/chats/{id}/labels"),
@@ -261,14 +239,14 @@ async fn bob_answers(s: &Stack, b: &Browser) -> Result<()> {
     // The reply is a canned response: `/` then its shortcut, Enter picks it, Enter sends.
     b.type_into("#composer-input", "/water").await?;
     b.wait_text(".suggest .sc", "/watering").await?;
-    b.keys(&char::from(Key::Enter).to_string()).await?;
+    b.press(Key::Enter).await?;
     b.wait_js(
         "the canned text in the composer",
         "return document.getElementById('composer-input').value.startsWith('Yellow lower leaves');",
         vec![],
     )
     .await?;
-    b.keys(&char::from(Key::Enter).to_string()).await?;
+    b.press(Key::Enter).await?;
     b.wait_text(".msg.out.agent .text", "Yellow lower leaves")
         .await?;
     s.advance(1).await;
@@ -282,7 +260,7 @@ async fn bob_answers(s: &Stack, b: &Browser) -> Result<()> {
     b.wait_js("the upload", "return document.querySelector('.attach-chip') && !document.querySelector('.attach-chip').textContent.includes('uploading');", vec![]).await?;
     b.type_into("#composer-input", "A healthy one for comparison")
         .await?;
-    b.keys(&char::from(Key::Enter).to_string()).await?;
+    b.press(Key::Enter).await?;
     b.wait_for(".msg.out.agent .media img").await?;
     s.advance(2).await;
     b.click(".composer-tabs .note-tab").await?;
@@ -291,7 +269,7 @@ async fn bob_answers(s: &Stack, b: &Browser) -> Result<()> {
         "@alan@example.com can you check whether we still have the 21 cm pot for Maria?",
     )
     .await?;
-    b.keys(&char::from(Key::Enter).to_string()).await?;
+    b.press(Key::Enter).await?;
     b.wait_text(".note .text", "21 cm pot").await?;
     maria_quotes_bob(s, b).await
 }
@@ -301,7 +279,7 @@ async fn bob_answers(s: &Stack, b: &Browser) -> Result<()> {
 /// then comes after everything Bob did.
 async fn maria_quotes_bob(s: &Stack, b: &Browser) -> Result<()> {
     use coexist_core::time::Clock;
-    let id = chat_id(s, MARIA).await?;
+    let id = s.chat_id(MARIA).await?;
     let page = s
         .api(
             "GET",
@@ -367,7 +345,7 @@ async fn screenshots(s: &Stack, b: &Browser) -> Result<()> {
     let contact = s
         .api(
             "GET",
-            &format!("/api/v1/chats/{}", chat_id(s, MARIA).await?),
+            &format!("/api/v1/chats/{}", s.chat_id(MARIA).await?),
             None,
         )
         .await?;
@@ -378,8 +356,7 @@ async fn screenshots(s: &Stack, b: &Browser) -> Result<()> {
     s.api("PATCH", &format!("/api/v1/contacts/{contact_id}"),
         Some(json!({"attributes": {"customer_id": "C-1042", "city": "Oakland", "plan": "Plant club"}})))
         .await?;
-    blur(b).await?;
-    b.keys("i").await?;
+    shortcut(b, "i").await?;
     b.wait_js(
         "the attributes in the panel",
         "return [...document.querySelectorAll('#panel input')].some((i) => i.value === 'C-1042');",
@@ -396,9 +373,8 @@ async fn screenshots(s: &Stack, b: &Browser) -> Result<()> {
     .await?;
     b.screenshot("chat").await?;
     b.resize(1440, 900).await?;
-    blur(b).await?;
-    b.keys("i").await?;
-    crate::open_row(b, "Tom's Garden Supplies").await?;
+    shortcut(b, "i").await?;
+    open_row(b, "Tom's Garden Supplies").await?;
     b.wait_text(".sys-sep, .thread-top", "").await?;
     b.screenshot("chat-list").await?;
     s.control(

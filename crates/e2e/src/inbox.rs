@@ -1,0 +1,47 @@
+//! What an agent does in the inbox, as steps the browser tests share: sign in on a desktop
+//! window, open a chat from the list, press a shortcut.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::{Browser, Ctx, PASSWORD};
+
+/// The desktop window the inbox tests use (CSS pixels).
+pub const DESKTOP: (u32, u32) = (1440, 900);
+
+/// Creates an agent (signing in with [`PASSWORD`]) and signs them in on a new desktop browser.
+pub async fn agent(ctx: &Ctx, email: &str, name: &str) -> Result<Arc<Browser>> {
+    ctx.stack.user(email, name, "agent").await?;
+    let b = ctx.browser(DESKTOP.0, DESKTOP.1).await?;
+    b.sign_in(&ctx.stack.base(), email, PASSWORD).await?;
+    Ok(b)
+}
+
+/// Clicks the chat-list row whose name contains `name` and waits for the chat to open.
+pub async fn open_row(b: &Browser, name: &str) -> Result<()> {
+    b.wait_text(".chat-row .row-name", name).await?;
+    b.js(
+        "const row = [...document.querySelectorAll('.chat-row')].find((r) => r.querySelector('.row-name').textContent.includes(arguments[0])); row.querySelector('a').click(); return true;",
+        vec![json!(name)],
+    )
+    .await?;
+    b.wait_text("#chat-title", name).await
+}
+
+/// Takes the focus out of any field, so keys go to the shortcuts.
+pub async fn blur(b: &Browser) -> Result<()> {
+    b.js(
+        "document.activeElement && document.activeElement.blur(); return true;",
+        vec![],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Presses a keyboard shortcut of the inbox (`e`, `z`, `l`, …) with no field focused.
+pub async fn shortcut(b: &Browser, key: &str) -> Result<()> {
+    blur(b).await?;
+    b.keys(key).await
+}
