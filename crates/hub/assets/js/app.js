@@ -5,7 +5,7 @@ import { get, post, setCsrf } from './api.js';
 import { closeChat, initChat, onStreamEvent, openChat, openMenu } from './chat.js';
 import { refreshNumbers, renderHealth } from './health.js';
 import { SHORTCUTS, initKeys } from './keys.js';
-import { initList, loadFirstPage, markActive, refreshChat, refreshFirstPage, renderList } from './list.js';
+import { initList, loadFirstPage, markActive, refreshChat, refreshFirstPage, refreshLabels, renderList } from './list.js';
 import { initNotify, loadNotifications, onNotificationEvent, toast } from './notify.js';
 import { initPanel } from './panel.js';
 import { forgetTemplates } from './picker.js';
@@ -28,9 +28,13 @@ const refreshNumbersSoon = coalesce(() => refreshNumbers());
 
 function onEvent(kind, event) {
   switch (kind) {
+    case 'chat.updated':
+      if ((event.data?.fields || []).includes('labels')) refreshLabels('labels');
+      if (event.chat_id) refreshChat(String(event.chat_id));
+      onStreamEvent(kind, event);
+      break;
     case 'message.created':
     case 'message.updated':
-    case 'chat.updated':
       if (event.chat_id) refreshChat(String(event.chat_id));
       onStreamEvent(kind, event);
       break;

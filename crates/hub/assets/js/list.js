@@ -221,6 +221,31 @@ function syncFilterControls() {
   set('f-label', state.filter.label);
 }
 
+/** The label filter's choices: the labels in use with their counts (as the server renders
+ *  them), and the chosen one even when no chat carries it any more. */
+function renderLabelOptions() {
+  const select = document.getElementById('f-label');
+  if (!select) return;
+  const chosen = state.filter.label || '';
+  const options = [h('option', { value: '', text: 'Any label' })];
+  for (const l of state.labels) options.push(h('option', { value: l.label, text: `${l.label} (${l.count})` }));
+  if (chosen && !state.labels.some((l) => l.label === chosen)) options.push(h('option', { value: chosen, text: `${chosen} (0)` }));
+  select.replaceChildren(...options);
+  select.value = chosen;
+}
+
+/** Re-reads the labels in use (after a chat's labels changed), for the filter and the label
+ *  menu. */
+export const refreshLabels = coalesce(async () => {
+  try {
+    const answer = await get('/api/v1/labels');
+    state.labels = answer.data || [];
+    renderLabelOptions();
+  } catch (e) {
+    console.warn('refreshing the labels failed', e);
+  }
+});
+
 /** Re-reads one chat and moves its row; several changes in a row cost one read. */
 export const refreshChat = coalesce(async (id) => {
   try {
