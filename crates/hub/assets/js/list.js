@@ -286,6 +286,13 @@ function onUpsert({ id, moved, isNew }) {
   if (moved || isNew) row.classList.add('flash');
 }
 
+/** A chat left the view; when it was the last one, the list says the view is empty. */
+function onRemove(id) {
+  rowEl(id)?.remove();
+  updateTitle();
+  if (state.order.length === 0 && !listEl.querySelector('.empty')) renderList();
+}
+
 /** Moves the selection by `delta` rows and opens that chat (j / k). */
 export function selectRelative(delta) {
   if (state.order.length === 0) return;
@@ -367,7 +374,7 @@ export function initList({ onOpen }) {
     appendSentinel();
   }));
   on('list:upsert', unlessSearching(onUpsert));
-  on('list:remove', unlessSearching((id) => rowEl(id)?.remove()));
+  on('list:remove', unlessSearching(onRemove));
   for (const a of document.querySelectorAll('.views a')) {
     a.addEventListener('click', (e) => {
       e.preventDefault();
