@@ -73,6 +73,24 @@ pub struct NumberRef {
     pub waba_id: Option<String>,
 }
 
+impl NumberRef {
+    /// The number named by a change's raw `value.metadata`, for a change that could not be
+    /// typed: `None` without a valid `metadata.phone_number_id`.
+    pub fn from_raw_value(value: &Value, waba_id: &str) -> Option<NumberRef> {
+        let metadata = value.get("metadata")?;
+        let id = metadata.get("phone_number_id")?.as_str()?;
+        meta::ids::PhoneNumberId::parse(id).ok()?;
+        Some(NumberRef {
+            phone_number_id: id.to_owned(),
+            display_phone_number: metadata
+                .get("display_phone_number")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            waba_id: Some(waba_id.to_owned()),
+        })
+    }
+}
+
 /// The WhatsApp user a change concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct ContactRef {

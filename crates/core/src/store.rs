@@ -39,7 +39,7 @@ pub use outbox::{
 pub use records::{
     ApiTokenRecord, AssigneeFilter, ChatFilter, ChatRecord, ContactFilter, ContactRecord,
     ContactSummary, MessageError, MessageEventRecord, MessagePreview, MessageRecord, NewApiToken,
-    NumberRecord, NumberSetup, StreamEvent, WebhookErrorRecord,
+    NumberRecord, NumberSetup, StreamEvent, UnparsedChangeRecord, WebhookErrorRecord,
 };
 
 use async_trait::async_trait;
@@ -180,6 +180,13 @@ pub trait CoreStore: Send + Sync + 'static {
         org: OrgId,
         limit: Limit,
     ) -> Result<Vec<WebhookErrorRecord>, StoreError>;
+
+    /// Webhook changes that could not be typed (kept raw), newest first.
+    async fn list_unparsed_changes(
+        &self,
+        org: OrgId,
+        limit: Limit,
+    ) -> Result<Vec<UnparsedChangeRecord>, StoreError>;
 
     /// Stores a new API token (only its hash).
     async fn create_api_token(

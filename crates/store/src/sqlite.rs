@@ -29,7 +29,7 @@ use coexist_core::page::{Limit, Page};
 use coexist_core::store::{
     ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, CoreStore,
     MessageEventRecord, MessageRecord, NewApiToken, NumberRecord, NumberSetup, StoreError,
-    StreamEvent, WebhookErrorRecord,
+    StreamEvent, UnparsedChangeRecord, WebhookErrorRecord,
 };
 use coexist_core::time::Timestamp;
 
@@ -277,6 +277,16 @@ impl CoreStore for SqliteStore {
     ) -> Result<Vec<WebhookErrorRecord>, StoreError> {
         self.readers
             .read(move |c| read::stream::webhook_errors(c, org, limit))
+            .await
+    }
+
+    async fn list_unparsed_changes(
+        &self,
+        org: OrgId,
+        limit: Limit,
+    ) -> Result<Vec<UnparsedChangeRecord>, StoreError> {
+        self.readers
+            .read(move |c| read::stream::unparsed_changes(c, org, limit))
             .await
     }
 

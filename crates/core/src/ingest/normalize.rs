@@ -77,7 +77,7 @@ fn push_unscoped(out: &mut Vec<Change>, e: &Event<'_>, at: Timestamp) {
         EventKind::TemplateCategory(update) => Change::Template(template_category(e, update, at)),
         EventKind::ValueError(error) => Change::Error(value_error(None, e.field, error)),
         EventKind::Unknown { field, value } => Change::Unparsed(Unparsed {
-            number: None,
+            number: NumberRef::from_raw_value(value, e.waba_id.as_str()),
             field: (*field).to_owned(),
             reason: format!("webhook field {field:?} is not modelled by coexist yet; kept raw"),
             raw: (*value).clone(),

@@ -5,7 +5,7 @@ use meta::webhook::envelope::{Change as WireChange, Entry, Envelope};
 use meta::webhook::{ParseError, ParseErrorKind, parse, parse_value};
 use serde_json::Value;
 
-use super::{Change, Unparsed, normalize};
+use super::{Change, NumberRef, Unparsed, normalize};
 use crate::time::Timestamp;
 
 /// Why a webhook body was refused. Nothing of a refused body is stored.
@@ -86,7 +86,7 @@ fn lenient(
             match parse_value(field, value.to_string().as_bytes()) {
                 Ok(v) => good.push(WireChange::new(v)),
                 Err(e) => unparsed.push(Change::Unparsed(Unparsed {
-                    number: None,
+                    number: NumberRef::from_raw_value(value, id.as_str()),
                     field: field.to_owned(),
                     reason: format!("entry[{i}].changes[{j}].value: {}: {}", e.path, e.message),
                     raw: value.clone(),

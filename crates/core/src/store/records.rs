@@ -346,6 +346,22 @@ pub struct WebhookErrorRecord {
     pub received_at: Timestamp,
 }
 
+/// A change of a webhook that coexist could not type (a field or shape it does not know yet),
+/// kept raw with the reason; the rest of its webhook was applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnparsedChangeRecord {
+    /// The number, when the change named one.
+    pub number_id: Option<NumberId>,
+    /// Which webhook field carried it (`changes[].field`).
+    pub field: String,
+    /// Why it was not typed: an unknown field, or the parse error with its path.
+    pub reason: Option<String>,
+    /// The change's `value`, as Meta sent it.
+    pub raw: Value,
+    /// When it arrived.
+    pub received_at: Timestamp,
+}
+
 /// A token to store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewApiToken {

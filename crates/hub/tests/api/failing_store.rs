@@ -17,7 +17,7 @@ use coexist_core::page::{Limit, Page};
 use coexist_core::store::{
     ApiTokenRecord, ChatFilter, ChatRecord, ContactFilter, ContactRecord, CoreStore,
     MessageEventRecord, MessageRecord, NewApiToken, NumberRecord, NumberSetup, Store, StoreError,
-    StreamEvent, WebhookErrorRecord,
+    StreamEvent, UnparsedChangeRecord, WebhookErrorRecord,
 };
 use coexist_core::time::Timestamp;
 
@@ -131,6 +131,13 @@ impl CoreStore for FailingStore {
         limit: Limit,
     ) -> Result<Vec<WebhookErrorRecord>, StoreError> {
         self.inner.list_webhook_errors(org, limit).await
+    }
+    async fn list_unparsed_changes(
+        &self,
+        org: OrgId,
+        limit: Limit,
+    ) -> Result<Vec<UnparsedChangeRecord>, StoreError> {
+        self.inner.list_unparsed_changes(org, limit).await
     }
     async fn create_api_token(
         &self,

@@ -226,3 +226,47 @@ async fn a_limit_out_of_range_is_clamped() {
     assert_eq!(app.list("/api/v1/chats?limit=0").await.len(), 1);
     assert_eq!(app.list("/api/v1/chats?limit=-5").await.len(), 1);
 }
+
+/// A webhook with a change coexist cannot type is answered 200, its other changes applied, and
+/// the odd change is listed raw, with the reason, for operators.
+#[tokio::test]
+async fn changes_that_cannot_be_typed_are_listed_raw_with_the_reason() {
+    let app = spawn_app().await;
+    let metadata = serde_json::json!({
+        "display_phone_number": "15550783881", "phone_number_id": DOCS_PHONE_NUMBER_ID
+    });
+    let body = serde_json::json!({
+        "object": "whatsapp_business_account",
+        "entry": [{ "id": "102290129340398", "changes": [
+            { "field": "messages", "value": {
+                "messaging_product": "whatsapp", "metadata": metadata,
+                "contacts": [{ "profile": { "name": "Sheena" }, "wa_id": "16505551234" }],
+                "messages": [{ "from": "16505551234", "id": "wamid.TYPED1", "timestamp": "1749416383",
+                               "type": "text", "text": { "body": "still applied" } }]
+            }},
+            { "field": "brand_new_field", "value": { "metadata": metadata, "something": "new" } },
+            { "field": "messages", "value": {
+                "messaging_product": "whatsapp", "metadata": metadata, "messages": "not a list"
+            }}
+        ]}]
+    });
+    let receipt = app.deliver(body.to_string().as_bytes()).await;
+    assert_eq!(receipt["messages_created"], 1, "{receipt}");
+
+    let kept = app.list("/api/v1/unparsed-changes").await;
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    let fields: Vec<&str> = kept.iter().map(|u| str_of(u, "field")).collect();
+    assert!(fields.contains(&"brand_new_field"), "{kept:?}");
+    let odd = kept
+        .iter()
+        .find(|u| u["field"] == "messages")
+        .unwrap_or_else(|| panic!("the malformed messages change is not listed: {kept:?}"));
+    assert_eq!(odd["raw"]["messages"], "not a list", "kept as sent: {odd}");
+    assert!(
+        str_of(odd, "reason").contains("messages"),
+        "the reason names the field path: {odd}"
+    );
+    assert!(odd["number_id"].is_string(), "{odd}");
+    let one = app.list("/api/v1/unparsed-changes?limit=1").await;
+    assert_eq!(one.len(), 1);
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_of, fixture, spawn_app};
 
@@ -125,6 +125,9 @@ async fn the_documented_schemas_match_what_the_api_returns() {
     ] {
         app.deliver(&fixture(name)).await;
     }
+    let unknown = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [
+        {"field": "brand_new_field", "value": {"something": "new"}}]}]});
+    app.deliver(unknown.to_string().as_bytes()).await;
     let doc = document(&app).await;
     let number = &app.list("/api/v1/numbers").await[0];
     assert_documented(&doc, "Number", number);
@@ -144,6 +147,11 @@ async fn the_documented_schemas_match_what_the_api_returns() {
     }
     for error in app.list("/api/v1/webhook-errors").await {
         assert_documented(&doc, "WebhookError", &error);
+    }
+    let unparsed = app.list("/api/v1/unparsed-changes").await;
+    assert!(!unparsed.is_empty());
+    for change in unparsed {
+        assert_documented(&doc, "UnparsedChange", &change);
     }
     assert_documented(&doc, "ChatPage", &app.get_json("/api/v1/chats").await);
     assert_documented(&doc, "Health", &app.get_json("/healthz").await);

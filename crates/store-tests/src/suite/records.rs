@@ -5,6 +5,7 @@ use coexist_core::page::Limit;
 
 use crate::build::{CUSTOMER, at, preference, template, unparsed, value_error};
 use crate::fixture::{Fixture, StoreFactory};
+use serde_json::json;
 
 /// A template status update is announced once, however often it is delivered.
 pub async fn template_updates_are_announced_once(factory: &dyn StoreFactory) {
@@ -86,4 +87,22 @@ pub async fn unparsed_changes_are_accepted(factory: &dyn StoreFactory) {
         .await;
     assert!(!out.duplicate_request);
     assert_eq!(out.messages_created, 0);
+    f.ingest(vec![Change::Unparsed(unparsed("later_field"))])
+        .await;
+    let kept = f
+        .store
+        .list_unparsed_changes(f.org, Limit::new(None))
+        .await
+        .unwrap();
+    let fields: Vec<&str> = kept.iter().map(|u| u.field.as_str()).collect();
+    assert_eq!(fields, ["later_field", "brand_new_field"], "newest first");
+    assert_eq!(kept[1].raw, json!({ "something": "new" }), "kept as sent");
+    assert_eq!(kept[1].reason.as_deref(), Some("unknown webhook field"));
+    assert!(kept[1].number_id.is_some(), "the number it named");
+    let one = f
+        .store
+        .list_unparsed_changes(f.org, Limit::new(Some(1)))
+        .await
+        .unwrap();
+    assert_eq!(one.len(), 1);
 }

@@ -140,6 +140,14 @@ fn resource_operations() -> Vec<Operation> {
         vec![limit_param()],
         "WebhookErrorList",
     );
+    let unparsed = list_op(
+        "listUnparsedChanges",
+        "webhooks",
+        "Webhook changes coexist could not type (a field or shape it does not know yet), kept raw \
+         with the reason, newest first. The rest of their webhook was applied.",
+        vec![limit_param()],
+        "UnparsedChangeList",
+    );
     vec![
         ("/api/v1/numbers", "get", numbers),
         ("/api/v1/numbers/{id}", "get", number),
@@ -147,6 +155,7 @@ fn resource_operations() -> Vec<Operation> {
         ("/api/v1/chats", "get", chats),
         ("/api/v1/chats/{id}", "get", chat),
         ("/api/v1/webhook-errors", "get", errors),
+        ("/api/v1/unparsed-changes", "get", unparsed),
     ]
 }
 

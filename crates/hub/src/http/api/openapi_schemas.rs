@@ -128,6 +128,8 @@ pub(crate) fn schemas() -> Value {
     add("MessageEventList", list("MessageEvent"));
     add("WebhookError", webhook_error());
     add("WebhookErrorList", list("WebhookError"));
+    add("UnparsedChange", unparsed_change());
+    add("UnparsedChangeList", list("UnparsedChange"));
     add("StreamEvent", stream_event());
     for (name, schema) in sending::schemas() {
         add(name, schema);
@@ -385,6 +387,19 @@ fn webhook_error() -> Value {
             "number_id": { "oneOf": [r("Id"), { "type": "null" }] },
             "field": string(),
             "error": r("MessageError"),
+            "received_at": time(),
+        }),
+    )
+}
+
+fn unparsed_change() -> Value {
+    object(
+        "A webhook change coexist could not type, kept as Meta sent it.",
+        json!({
+            "number_id": { "oneOf": [r("Id"), { "type": "null" }] },
+            "field": string(),
+            "reason": { "oneOf": [string(), { "type": "null" }] },
+            "raw": { "description": "The change's value, as sent." },
             "received_at": time(),
         }),
     )

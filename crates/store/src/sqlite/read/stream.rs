@@ -2,7 +2,9 @@
 
 use coexist_core::ids::{ChatId, MessageId, NumberId, OrgId, Position, TokenId};
 use coexist_core::page::Limit;
-use coexist_core::store::{ApiTokenRecord, MessageError, StreamEvent, WebhookErrorRecord};
+use coexist_core::store::{
+    ApiTokenRecord, MessageError, StreamEvent, UnparsedChangeRecord, WebhookErrorRecord,
+};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::sqlite::error::DbResult;
@@ -58,6 +60,31 @@ pub(crate) fn webhook_errors(
                 details: r.get(4)?,
             },
             received_at: ts(r, 5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// `org`'s changes that could not be typed, newest first.
+pub(crate) fn unparsed_changes(
+    conn: &Connection,
+    org: OrgId,
+    limit: Limit,
+) -> DbResult<Vec<UnparsedChangeRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT number_id, field, reason, raw, received_at FROM unparsed_changes
+         WHERE org_id = ?1 ORDER BY id DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![org.0, limit.get()], |r| {
+        let raw: String = r.get(3)?;
+        Ok(UnparsedChangeRecord {
+            number_id: r.get::<_, Option<i64>>(0)?.map(NumberId),
+            field: r.get(1)?,
+            reason: r.get(2)?,
+            // Written from a JSON value; a row that somehow is not JSON is shown as a string
+            // rather than hiding the whole list.
+            raw: serde_json::from_str(&raw).unwrap_or(serde_json::Value::String(raw)),
+            received_at: ts(r, 4)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
