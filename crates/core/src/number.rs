@@ -237,17 +237,45 @@ impl LifecycleEvent {
         }
     }
 
-    /// The state after this event.
-    pub fn next_state(self, current: NumberState) -> NumberState {
+    /// The state after this event. It does not depend on the state before: a number
+    /// disconnected or offboarded and then onboarded again (`PARTNER_APP_INSTALLED`,
+    /// `PARTNER_ADDED`) is live again, like one reconnected (`ACCOUNT_RECONNECTED`). Stale
+    /// events are kept out by [`supersedes`], not here.
+    pub fn next_state(self) -> NumberState {
         match self {
             LifecycleEvent::PartnerRemoved | LifecycleEvent::Deleted => NumberState::Disconnected,
             LifecycleEvent::Offboarded => NumberState::Offboarded,
-            LifecycleEvent::Reconnected => NumberState::Live,
-            LifecycleEvent::Installed => match current {
-                NumberState::Onboarding => NumberState::Live,
-                other => other,
-            },
+            LifecycleEvent::Reconnected | LifecycleEvent::Installed => NumberState::Live,
         }
+    }
+}
+
+/// Whether a lifecycle change to `next` as of `at` replaces the stored `current` state, set as
+/// of `current_at` (`None`: no lifecycle change recorded yet).
+///
+/// The latest change wins, by Meta's time (`entry[].time` of the `account_update`) or, for an
+/// onboarding completed through coexist, the onboarding time. Webhooks are redelivered and
+/// reordered, so an older change arriving late (a `PARTNER_APP_INSTALLED` redelivered after a
+/// newer `PARTNER_REMOVED`) changes nothing. Two changes of the same second are ordered by
+/// severity (disconnected over offboarded over live), so every order of delivery ends in the
+/// same state.
+pub fn supersedes(
+    next: NumberState,
+    at: Timestamp,
+    current: NumberState,
+    current_at: Option<Timestamp>,
+) -> bool {
+    fn severity(s: NumberState) -> u8 {
+        match s {
+            NumberState::Onboarding => 0,
+            NumberState::Live => 1,
+            NumberState::Offboarded => 2,
+            NumberState::Disconnected => 3,
+        }
+    }
+    match current_at {
+        None => true,
+        Some(current_at) => (at.0, severity(next)) > (current_at.0, severity(current)),
     }
 }
 
@@ -283,7 +311,7 @@ names!(HistoryImportState, "history import state", {
 mod tests {
     use super::{
         HistoryImport, HistoryImportState, InactivityLevel, LifecycleEvent, NumberMode,
-        NumberState, app_activity,
+        NumberState, app_activity, supersedes,
     };
     use crate::time::{DAY_MS, Timestamp};
 
@@ -310,13 +338,96 @@ mod tests {
     fn partner_removed_disconnects_and_reconnected_goes_live() {
         let s = LifecycleEvent::from_account_event("PARTNER_REMOVED")
             .unwrap()
-            .next_state(NumberState::Live);
+            .next_state();
         assert_eq!(s, NumberState::Disconnected);
         let s = LifecycleEvent::from_account_event("ACCOUNT_RECONNECTED")
             .unwrap()
-            .next_state(s);
+            .next_state();
         assert_eq!(s, NumberState::Live);
         assert!(LifecycleEvent::from_account_event("VOLUME_BASED_PRICING_TIER_UPDATE").is_none());
+    }
+
+    #[test]
+    fn onboarding_again_makes_a_disconnected_or_offboarded_number_live() {
+        for event in ["PARTNER_APP_INSTALLED", "PARTNER_ADDED"] {
+            let installed = LifecycleEvent::from_account_event(event).unwrap();
+            assert_eq!(installed.next_state(), NumberState::Live, "{event}");
+            for before in [NumberState::Disconnected, NumberState::Offboarded] {
+                assert!(
+                    supersedes(NumberState::Live, T0.plus_ms(1000), before, Some(T0)),
+                    "{event} after {before}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_older_event_delivered_late_changes_nothing() {
+        // PARTNER_APP_INSTALLED at t0, PARTNER_REMOVED at t0 + 1 s; the install is redelivered.
+        let removed_at = T0.plus_ms(1000);
+        assert!(!supersedes(
+            NumberState::Live,
+            T0,
+            NumberState::Disconnected,
+            Some(removed_at)
+        ));
+        // The same event again changes nothing either.
+        assert!(!supersedes(
+            NumberState::Disconnected,
+            removed_at,
+            NumberState::Disconnected,
+            Some(removed_at)
+        ));
+        // Nothing recorded yet: any event applies.
+        assert!(supersedes(NumberState::Live, T0, NumberState::Live, None));
+    }
+
+    /// Applies `events` (state, seconds) in order, as the store does.
+    fn apply(events: &[(NumberState, i64)]) -> NumberState {
+        let mut state = (NumberState::Live, None);
+        for &(next, secs) in events {
+            let at = T0.plus_ms(secs * 1000);
+            if supersedes(next, at, state.0, state.1) {
+                state = (next, Some(at));
+            }
+        }
+        state.0
+    }
+
+    #[test]
+    fn every_delivery_order_ends_in_the_state_of_the_latest_event() {
+        use NumberState::{Disconnected, Live, Offboarded};
+        // Installed, removed, offboarded, installed again; plus a reconnection in the same
+        // second as a removal (the tie goes to the disconnection, whatever the order).
+        let cases: [(&[(NumberState, i64)], NumberState); 3] = [
+            (&[(Live, 0), (Disconnected, 10), (Live, 20)], Live),
+            (
+                &[(Live, 0), (Disconnected, 10), (Offboarded, 5)],
+                Disconnected,
+            ),
+            (
+                &[(Live, 0), (Live, 10), (Disconnected, 10), (Offboarded, 3)],
+                Disconnected,
+            ),
+        ];
+        for (events, expected) in cases {
+            let mut order: Vec<usize> = (0..events.len()).collect();
+            for_each_permutation(&mut order, 0, &mut |order| {
+                let shuffled: Vec<_> = order.iter().map(|&i| events[i]).collect();
+                assert_eq!(apply(&shuffled), expected, "{shuffled:?}");
+            });
+        }
+    }
+
+    fn for_each_permutation(v: &mut Vec<usize>, k: usize, f: &mut dyn FnMut(&[usize])) {
+        if k == v.len() {
+            return f(v);
+        }
+        for i in k..v.len() {
+            v.swap(k, i);
+            for_each_permutation(v, k + 1, f);
+            v.swap(k, i);
+        }
     }
 
     #[test]

@@ -86,7 +86,10 @@ pub trait CoreStore: Send + Sync + 'static {
     async fn ensure_org(&self, name: &str, now: Timestamp) -> Result<OrgId, StoreError>;
 
     /// Registers a number we are configured for (or updates its description). Numbers first
-    /// seen in a webhook are created by [`Store::ingest`] as unconfigured.
+    /// seen in a webhook are created by [`Store::ingest`] as unconfigured. With
+    /// `onboarded_at`, the number is live as of that time unless a newer lifecycle change is
+    /// recorded ([`crate::number::supersedes`]): onboarding a disconnected or offboarded number
+    /// again makes it live.
     async fn upsert_number(
         &self,
         org: OrgId,

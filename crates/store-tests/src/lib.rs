@@ -24,9 +24,10 @@ pub mod suite;
 pub use fixture::{Fixture, StoreFactory, body_of, request_of};
 pub use suite::account::{
     account_event_by_display_number_concerns_that_number,
-    account_event_by_waba_concerns_all_its_numbers, older_account_event_does_not_undo_a_newer_one,
-    other_account_events_change_no_state, partner_removed_disconnects_with_reason,
-    reconnected_goes_live_and_keeps_the_disconnection,
+    account_event_by_waba_concerns_all_its_numbers,
+    lifecycle_events_converge_in_any_delivery_order, older_account_event_does_not_undo_a_newer_one,
+    onboarding_again_makes_a_disconnected_number_live, other_account_events_change_no_state,
+    partner_removed_disconnects_with_reason, reconnected_goes_live_and_keeps_the_disconnection,
 };
 pub use suite::amendments::{
     business_edit_counts_as_app_activity, edit_before_message_is_applied_on_arrival,
@@ -181,6 +182,8 @@ macro_rules! contract_suite {
             account_event_by_waba_concerns_all_its_numbers,
             account_event_by_display_number_concerns_that_number,
             older_account_event_does_not_undo_a_newer_one,
+            lifecycle_events_converge_in_any_delivery_order,
+            onboarding_again_makes_a_disconnected_number_live,
             other_account_events_change_no_state,
             // templates, preferences, errors
             template_updates_are_announced_once,

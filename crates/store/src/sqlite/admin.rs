@@ -2,7 +2,7 @@
 //! the writer like everything else.
 
 use coexist_core::ids::{OrgId, TokenId};
-use coexist_core::number::{HistoryImport, NumberState};
+use coexist_core::number::{HistoryImport, NumberState, supersedes};
 use coexist_core::store::{ApiTokenRecord, NewApiToken, NumberRecord, NumberSetup, StoreError};
 use coexist_core::time::Timestamp;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -74,11 +74,20 @@ pub(crate) fn upsert_number(
             id
         }
     };
+    let revived = match setup.onboarded_at {
+        Some(at) => onboarded(conn, id, at, now)?,
+        None => false,
+    };
+    let changes = if revived {
+        r#"{"changes":["configured","state"]}"#
+    } else {
+        r#"{"changes":["configured"]}"#
+    };
     conn.prepare_cached(
         "INSERT INTO events (org_id, kind, at, number_id, data)
-         VALUES (?1, 'number.updated', ?2, ?3, '{\"changes\":[\"configured\"]}')",
+         VALUES (?1, 'number.updated', ?2, ?3, ?4)",
     )?
-    .execute(params![org.0, now.0, id])?;
+    .execute(params![org.0, now.0, id, changes])?;
     numbers::get(conn, org, coexist_core::ids::NumberId(id))
 }
 
@@ -127,6 +136,26 @@ fn update_number(conn: &Connection, id: i64, setup: &NumberSetup, now: Timestamp
         now.0
     ])?;
     Ok(())
+}
+
+/// An onboarding completed at `at` (through coexist's Embedded Signup, or as configured): the
+/// number is live as of then, like after `PARTNER_APP_INSTALLED`, unless a newer lifecycle
+/// change is recorded (`supersedes`). So a disconnected or offboarded number onboarded again
+/// is live even if Meta sends no `ACCOUNT_RECONNECTED`, and an older `PARTNER_REMOVED`
+/// delivered late does not undo it. True if the state changed.
+fn onboarded(conn: &Connection, id: i64, at: Timestamp, now: Timestamp) -> DbResult<bool> {
+    let (state, state_at): (String, Option<i64>) = conn
+        .prepare_cached("SELECT state, state_at FROM numbers WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let state: NumberState = state.parse().map_err(DbError::corrupt)?;
+    if !supersedes(NumberState::Live, at, state, state_at.map(Timestamp)) {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "UPDATE numbers SET state = ?2, state_at = ?3, updated_at = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, NumberState::Live.as_str(), at.0, now.0])?;
+    Ok(state != NumberState::Live)
 }
 
 /// Moves an auto-created number, and every row stored for it, to `org`.

@@ -3,10 +3,13 @@
 //!
 //! The event names a number by its display phone number (the coexistence `PARTNER_REMOVED`
 //! shape) or only by its WABA (META.md §5.7), in which case it concerns all the WABA's numbers.
-//! Lifecycle events apply in Meta's time order: a late older event does not undo a newer one.
+//! Lifecycle events apply in Meta's time order (`entry[].time`; same second: the more severe
+//! state), so a late older event does not undo a newer one and every delivery order converges
+//! (`coexist_core::number::supersedes`).
 
 use coexist_core::ingest::AccountChange;
-use coexist_core::number::{LifecycleEvent, NumberState};
+use coexist_core::number::{LifecycleEvent, NumberState, supersedes};
+use coexist_core::time::Timestamp;
 use rusqlite::params;
 
 use super::Ingest;
@@ -100,10 +103,10 @@ impl Ingest<'_> {
             return Ok(());
         };
         let ts = a.timestamp.0;
-        if n.state_at.is_some_and(|at| ts < at) {
+        let next = event.next_state();
+        if !supersedes(next, a.timestamp, n.state, n.state_at.map(Timestamp)) {
             return Ok(());
         }
-        let next = event.next_state(n.state);
         let disconnects = matches!(
             event,
             LifecycleEvent::PartnerRemoved | LifecycleEvent::Deleted
