@@ -94,7 +94,7 @@ fn lifecycle(n: &NumberRecord, health: &Health) -> LifecycleView {
         ),
         (NumberState::Offboarded, _) => (
             "Offboarded".to_owned(),
-            "Meta offboarded the number after a device change or re-registration (ACCOUNT_OFFBOARDED). It reconnects when the business completes onboarding again (ACCOUNT_RECONNECTED).".to_owned(),
+            "Meta offboarded the number after a device change or re-registration (ACCOUNT_OFFBOARDED). Onboard it again (Connect a number) to reconnect it; Meta's ACCOUNT_RECONNECTED also brings it back.".to_owned(),
         ),
         (_, "at_risk") => (
             "At risk: the phone app is not being opened".to_owned(),

@@ -10,13 +10,13 @@ use axum::http::HeaderMap;
 use axum::routing::post;
 use coexist_core::number::NumberMode as CoreMode;
 use coexist_core::store::NumberSetup;
-use coexist_core::time::DAY_MS;
+use coexist_core::time::{DAY_MS, Timestamp};
 use hub::config::{Config, Secret};
 use hub::graph::GraphClient;
 use hub::onboarding::Onboarding;
 use serde_json::{Value, json};
 
-use super::{hub_and_sandbox, onboard_coexistence};
+use super::{call, hub_and_sandbox, onboard_coexistence};
 use crate::helpers::{NOW, spawn_app_with};
 
 /// Each POST an alert receiver got: its body and signature header.
@@ -158,6 +158,12 @@ async fn disconnection_and_reconnection_show_on_the_number_with_the_reason() {
         gone["syncs"][0]["can_request"], false,
         "a disconnected number is not synced"
     );
+    // A reconnection comes later than the disconnection (Meta's times are whole seconds, and
+    // in the same second a disconnection wins).
+    let later = sb
+        .control("POST", "/clock/advance", Some(json!({"seconds": 60})))
+        .await;
+    assert!(later.is_ok());
     assert!(
         sb.control("POST", &format!("/numbers/{pnid}/reconnect"), None)
             .await
@@ -171,4 +177,62 @@ async fn disconnection_and_reconnection_show_on_the_number_with_the_reason() {
         "{}",
         back["lifecycle"]
     );
+}
+
+#[tokio::test]
+async fn a_disconnected_number_onboarded_again_through_signup_is_live_and_sends_again() {
+    let (app, sb) = hub_and_sandbox().await;
+    let number = onboard_coexistence(&app, &sb, "15550109001").await;
+    let status = app
+        .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
+        .await;
+    let pnid = status["number"]["phone_number_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        sb.customer_says("16505550123", &pnid, "hello")
+            .await
+            .is_ok()
+    );
+    let removed = json!({"reason": "PRIMARY_INACTIVITY", "initiated_by": "SYSTEM"});
+    let path = format!("/numbers/{pnid}/disconnect");
+    assert!(sb.control("POST", &path, Some(removed)).await.is_ok());
+    let send = json!({"number_id": number, "to": "16505550123", "type": "text",
+                      "text": {"body": "Back again"}});
+    let (_, refused) = call(&app, "POST", "/api/v1/messages", Some(send.clone())).await;
+    assert_eq!(refused["error"]["code"], "number_disconnected", "{refused}");
+
+    // Meta's answer to the new onboarding (ACCOUNT_RECONNECTED here) is held back: coexist's
+    // own Embedded Signup alone must bring the number back. The hub's clock moves past the
+    // disconnection's time (Meta's), as a real re-onboarding comes after it.
+    assert!(sb.set_faults(json!({"delay_ms": 7 * DAY_MS})).await.is_ok());
+    let meta_now = sb.control("GET", "/clock", None).await.body["now"]
+        .as_i64()
+        .unwrap();
+    app.clock.set(Timestamp(meta_now + 60_000));
+    let again = onboard_coexistence(&app, &sb, "15550109001").await;
+    assert_eq!(again, number, "the same number, onboarded again");
+    let delivered = sb.deliveries().await["deliveries"].to_string();
+    assert!(
+        !delivered.contains("ACCOUNT_RECONNECTED"),
+        "Meta's answer to the new onboarding has not reached the hub"
+    );
+
+    let back = app
+        .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
+        .await;
+    assert_eq!(back["lifecycle"]["state"], "live", "{}", back["lifecycle"]);
+    let listed = app.get_json("/api/v1/numbers").await;
+    let health = listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == number.as_str())
+        .unwrap()["health"]
+        .clone();
+    assert_eq!(health["lifecycle"], "live", "{health}");
+    assert!(health["disconnection"].is_null(), "{health}");
+    let (status, sent) = call(&app, "POST", "/api/v1/messages", Some(send)).await;
+    assert_eq!(status, reqwest::StatusCode::ACCEPTED, "{sent}");
 }
