@@ -208,6 +208,23 @@ fn declined_history_is_recognized() {
 }
 
 #[test]
+fn declined_history_in_value_errors_is_recognized() {
+    let mut value = fixture("meta-docs/history_declined_example.json");
+    let errors = value["history"][0]["errors"].take();
+    value.as_object_mut().unwrap().remove("history");
+    value["errors"] = errors;
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{"field": "history", "value": value}]}]});
+    let Change::HistoryDeclined(d) = only(read(&body)) else {
+        panic!("not recognised as a decline")
+    };
+    assert_eq!(d.error.code, HISTORY_DECLINED_CODE);
+    assert_eq!(
+        d.number.map(|n| n.phone_number_id).as_deref(),
+        Some("106540352242922")
+    );
+}
+
+#[test]
 fn address_book_sync_becomes_contact_changes() {
     let Change::ContactSync(c) = only(read(&fixture("meta-docs/smb_app_state_sync_example.json")))
     else {

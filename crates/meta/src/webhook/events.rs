@@ -71,7 +71,8 @@ pub enum EventKind<'a> {
     HistoryChunk(HistoryChunk<'a>),
     /// A history media follow-up (matches an earlier placeholder by `id`).
     HistoryMedia(&'a InboundMessage),
-    /// A history error (2593109: sharing declined).
+    /// A history error (2593109: sharing declined), from `value.history[].errors[]` or
+    /// `value.errors[]`.
     HistoryError(&'a WebhookError),
     /// An account lifecycle event.
     AccountUpdate(&'a AccountUpdate),
@@ -220,6 +221,13 @@ fn push_history<'a>(out: &mut Vec<Event<'a>>, scope: Scope<'a>, v: &'a HistoryVa
             .iter()
             .flatten()
             .map(|m| scope.event(EventKind::HistoryMedia(m))),
+    );
+    // The decline may come as `value.errors[]` instead of `value.history[].errors[]`.
+    out.extend(
+        v.errors
+            .iter()
+            .flatten()
+            .map(|e| scope.event(EventKind::HistoryError(e))),
     );
 }
 

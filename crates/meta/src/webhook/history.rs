@@ -4,7 +4,8 @@
 //! 1. a chunk: `value.history[].threads` (with `metadata.phase`, `chunk_order`, `progress`);
 //! 2. a media follow-up: `value.messages[]` (the content of an earlier `media_placeholder`,
 //!    matched by `id`);
-//! 3. a decline or error: `value.history[].errors` (e.g. 2593109, sharing turned off).
+//! 3. a decline or error: `value.history[].errors` (e.g. 2593109, sharing turned off), or
+//!    `value.errors` (the same error at the value level).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -33,6 +34,11 @@ pub struct HistoryValue {
     /// Media follow-ups.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<InboundMessage>>,
+    /// Errors at the value level, as the `messages` field sends them. Meta shows the decline
+    /// (2593109) in `history[].errors`; this other place is read the same way in case it comes
+    /// here (UNCONFIRMED).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<WebhookError>>,
     /// Unknown fields, kept verbatim.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

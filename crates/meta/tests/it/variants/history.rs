@@ -85,6 +85,26 @@ fn the_declined_history_yields_error_2593109() {
 }
 
 #[test]
+fn a_decline_in_value_errors_is_a_history_error_too() {
+    // Meta's example has `history[].errors[]`; the same error at the value level, as the
+    // `messages` field sends errors, must be read as a history error as well.
+    let body = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "102290129340398",
+        "changes": [{"field": "history", "value": {"messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "15550783881", "phone_number_id": "106540352242922"},
+            "errors": [{"code": 2593109, "title": "History sync is turned off by the business from the WhatsApp Business App"}]}}]}]});
+    let envelope = meta::webhook::parse(body.to_string().as_bytes()).expect("parse");
+    let events = envelope.events();
+    let [event] = events.as_slice() else {
+        panic!("one event expected: {events:?}")
+    };
+    let EventKind::HistoryError(error) = &event.kind else {
+        panic!("not a history error: {event:?}")
+    };
+    assert_eq!(error.code, ErrorCode::HistorySharingOff);
+    assert!(event.metadata.is_some(), "scoped to the number");
+}
+
+#[test]
 fn echoes_yield_text_revoke_and_edit_with_bsuid_fields() {
     let envelope = pywa("pywa/updates_outgoing_message.json", "text");
     let events = envelope.events();
