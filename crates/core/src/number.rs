@@ -13,13 +13,17 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::message::UnknownName;
-use crate::time::{DAY_MS, Timestamp};
+use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
 /// After about this many days without the phone app being opened, Meta disconnects a
 /// coexistence number (`PRIMARY_INACTIVITY`).
 pub const INACTIVITY_DISCONNECT_DAYS: i64 = 14;
 /// Days of phone-app inactivity at which we warn the number's owner.
 pub const INACTIVITY_WARNING_DAYS: [i64; 2] = [10, 12];
+/// A history import below 100 % with no new chunk for this many hours is shown as stalled.
+/// Meta sends a phase's chunks minutes apart while the phone app is open; hours of silence mean
+/// the export stopped (the app closed, or Meta's side), and Meta may never send the rest.
+pub const HISTORY_STALL_HOURS: i64 = 6;
 
 /// How the number is connected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -123,11 +127,15 @@ pub struct HistoryImport {
     pub phases: BTreeMap<i64, PhaseProgress>,
     /// Media placeholders still waiting for their follow-up.
     pub media_pending: u64,
+    /// When the last new chunk arrived (the hub's receive time).
+    #[serde(default)]
+    pub last_chunk_at: Option<Timestamp>,
 }
 
 impl HistoryImport {
-    /// Records one chunk. Chunks may arrive in any order and more than once: the caller passes
-    /// `new_chunk = false` for a chunk already seen, which then changes nothing.
+    /// Records one chunk, received at `at`. Chunks may arrive in any order and more than once:
+    /// the caller passes `new_chunk = false` for a chunk already seen, which then changes
+    /// nothing.
     pub fn record_chunk(
         &mut self,
         phase: i64,
@@ -135,10 +143,12 @@ impl HistoryImport {
         progress: i64,
         messages: u64,
         new_chunk: bool,
+        at: Timestamp,
     ) {
         if !new_chunk {
             return;
         }
+        self.last_chunk_at = Some(self.last_chunk_at.map_or(at, |prev| prev.max(at)));
         let p = self.phases.entry(phase).or_default();
         p.chunks += 1;
         p.messages += messages;
@@ -152,6 +162,18 @@ impl HistoryImport {
                 HistoryImportState::InProgress
             };
         }
+    }
+}
+
+impl HistoryImport {
+    /// Whether the import is under way but nothing has arrived for [`HISTORY_STALL_HOURS`] at
+    /// `now`: Meta's `progress` may never reach 100, so "in progress" cannot last for ever.
+    /// Derived when read; a later chunk makes it run again.
+    pub fn stalled(&self, now: Timestamp) -> bool {
+        self.state == HistoryImportState::InProgress
+            && self
+                .last_chunk_at
+                .is_some_and(|at| now.since(at) >= HISTORY_STALL_HOURS * HOUR_MS)
     }
 }
 
@@ -433,13 +455,13 @@ mod tests {
     #[test]
     fn history_progress_tracks_phases_out_of_order_and_completes_at_100() {
         let mut h = HistoryImport::default();
-        h.record_chunk(1, 3, 40, 100, true);
-        h.record_chunk(0, 1, 20, 10, true);
-        h.record_chunk(1, 3, 40, 100, false); // a redelivered chunk
+        h.record_chunk(1, 3, 40, 100, true, T0);
+        h.record_chunk(0, 1, 20, 10, true, T0);
+        h.record_chunk(1, 3, 40, 100, false, T0); // a redelivered chunk
         assert_eq!(h.state, HistoryImportState::InProgress);
         assert_eq!(h.phases[&1].chunks, 1);
         assert_eq!(h.progress, Some(40));
-        h.record_chunk(2, 1, 100, 5, true);
+        h.record_chunk(2, 1, 100, 5, true, T0);
         assert_eq!(h.state, HistoryImportState::Complete);
     }
 }
@@ -454,6 +476,9 @@ pub struct Health {
     pub app_activity: Option<AppActivity>,
     /// The one-time history import.
     pub history: HistoryImport,
+    /// The import is in progress but no chunk arrived for [`HISTORY_STALL_HOURS`]
+    /// ([`HistoryImport::stalled`]).
+    pub history_stalled: bool,
     /// When the last webhook for the number arrived.
     pub last_webhook_at: Option<Timestamp>,
     /// Why Meta disconnected it, with an explanation for people.
@@ -504,7 +529,8 @@ impl Health {
             None
         };
         let at_risk = activity.is_some_and(|a| a.level != InactivityLevel::Ok);
-        let syncing = i.history.state == HistoryImportState::InProgress;
+        let history_stalled = i.history.stalled(now);
+        let syncing = i.history.state == HistoryImportState::InProgress && !history_stalled;
         let lifecycle = match i.state {
             NumberState::Live if at_risk => "at_risk",
             NumberState::Live if syncing => "syncing",
@@ -532,10 +558,14 @@ impl Health {
                 a.inactive_days, INACTIVITY_DISCONNECT_DAYS, a.days_until_disconnect
             ));
         }
+        if history_stalled {
+            warnings.push(history_stalled_warning(i.history, now));
+        }
         Health {
             lifecycle,
             app_activity: activity,
             history: i.history.clone(),
+            history_stalled,
             last_webhook_at: i.last_webhook_at,
             disconnection,
             warnings,
@@ -543,10 +573,24 @@ impl Health {
     }
 }
 
+/// What a stalled history import means and what to do (the runbook, §5).
+pub fn history_stalled_warning(history: &HistoryImport, now: Timestamp) -> String {
+    let hours = history
+        .last_chunk_at
+        .map_or(HISTORY_STALL_HOURS, |at| now.since(at) / HOUR_MS);
+    format!(
+        "The history import has stalled at {}%: nothing has arrived for {hours} hours. Ask the owner to open the WhatsApp Business App on the phone and keep it open; if nothing arrives within a few hours, contact Meta support with the history request id from the number's page (the sync cannot be requested again). Messages already imported stay.",
+        history.progress.unwrap_or(0)
+    )
+}
+
 #[cfg(test)]
 mod health_tests {
-    use super::{Disconnection, Health, HealthInputs, HistoryImport, NumberMode, NumberState};
-    use crate::time::{DAY_MS, Timestamp};
+    use super::{
+        Disconnection, HISTORY_STALL_HOURS, Health, HealthInputs, HistoryImport, NumberMode,
+        NumberState,
+    };
+    use crate::time::{DAY_MS, HOUR_MS, Timestamp};
 
     const T0: Timestamp = Timestamp(1_750_000_000_000);
 
@@ -577,6 +621,33 @@ mod health_tests {
             "{:?}",
             health.warnings
         );
+    }
+
+    #[test]
+    fn a_history_import_silent_for_6_hours_is_stalled_until_a_chunk_arrives() {
+        let mut h = HistoryImport::default();
+        h.record_chunk(0, 1, 40, 10, true, T0);
+        let at = |ms: i64| Health::compute(inputs(NumberState::Live, None, &h), T0.plus_ms(ms));
+        let running = at(HISTORY_STALL_HOURS * HOUR_MS - 1);
+        assert_eq!(running.lifecycle, "syncing");
+        assert!(!running.history_stalled);
+        assert!(running.warnings.is_empty());
+        let stalled = at(HISTORY_STALL_HOURS * HOUR_MS);
+        assert!(stalled.history_stalled);
+        assert_eq!(stalled.lifecycle, "live");
+        assert!(
+            stalled.warnings[0].contains("stalled at 40%")
+                && stalled.warnings[0].contains("6 hours"),
+            "{:?}",
+            stalled.warnings
+        );
+        // A late chunk: running again.
+        h.record_chunk(1, 1, 60, 10, true, T0.plus_ms(7 * HOUR_MS));
+        let resumed = Health::compute(inputs(NumberState::Live, None, &h), T0.plus_ms(8 * HOUR_MS));
+        assert_eq!(resumed.lifecycle, "syncing");
+        // A complete or declined import never stalls.
+        h.record_chunk(2, 1, 100, 1, true, T0);
+        assert!(!h.stalled(T0.plus_ms(30 * DAY_MS)));
     }
 
     #[test]

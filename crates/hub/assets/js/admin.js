@@ -274,8 +274,9 @@ function renderStatus(v) {
   const progress = h.progress || 0;
   $('#history-progress').value = progress;
   $('#history-percent').textContent = `${progress}%`;
-  $('#history-state').textContent = h.state;
-  $('#history').className = `history ${h.state}`;
+  const historyState = v.health.history_stalled ? 'stalled' : h.state;
+  $('#history-state').textContent = historyState;
+  $('#history').className = `history ${historyState}`;
   const labels = [['0', 'Last day'], ['1', 'Days 1–90'], ['2', 'Days 90–180']];
   const phases = $('#history-phases');
   phases.innerHTML = '';

@@ -1,5 +1,6 @@
 // Number health: a chip per number in the top bar (coexistence state, phone-app activity,
-// history import) and a banner when something needs attention: the history import running,
+// history import) and a banner when something needs attention: the history import running
+// (or stalled: nothing for hours),
 // the phone app not opened for 10 and 12 days (Meta disconnects at about 14), a disconnection.
 
 import { get } from './api.js';
@@ -48,7 +49,11 @@ export function banners(n) {
       detail: `Meta disconnects a coexistence number after about 14 days without the app being opened: ${activity.days_until_disconnect} day${activity.days_until_disconnect === 1 ? '' : 's'} left. Ask the owner to open the app on the phone.` });
   }
   const hist = health.history || {};
-  if (hist.state === 'in_progress') {
+  if (health.history_stalled) {
+    const stalled = (health.warnings || []).find((w) => w.startsWith('The history import has stalled')) || '';
+    out.push({ cls: 'warn', iconName: 'history', title: `The chat history import of ${label} has stalled at ${hist.progress ?? 0}%.`, progress: hist.progress ?? 0, history: hist,
+      detail: stalled });
+  } else if (hist.state === 'in_progress') {
     out.push({ cls: 'info', iconName: 'history', title: `Importing the chat history of ${label}: ${hist.progress ?? 0}%`, progress: hist.progress ?? 0, history: hist,
       detail: 'Imported messages are shown as history: they do not count as unread, notify no one and never open the 24-hour window.' });
   }
@@ -73,7 +78,7 @@ function chipDetails(menu, n) {
       line('Mode', n.mode === 'coexistence' ? 'Coexistence (WhatsApp Business App + Cloud API)' : 'Cloud API only'),
       line('State', LIFECYCLE[health.lifecycle] || health.lifecycle || n.state),
       activity ? line('Phone app last opened', `${activity.inactive_days} day${activity.inactive_days === 1 ? '' : 's'} ago (${activity.days_until_disconnect} left before Meta disconnects)`) : null,
-      n.mode === 'coexistence' ? line('History import', hist.state === 'complete' ? 'complete' : hist.state === 'declined' ? 'declined by the owner' : hist.state === 'in_progress' ? `${hist.progress ?? 0}%` : 'not started') : null,
+      n.mode === 'coexistence' ? line('History import', hist.state === 'complete' ? 'complete' : hist.state === 'declined' ? 'declined by the owner' : hist.state === 'in_progress' ? `${hist.progress ?? 0}%${health.history_stalled ? ', stalled' : ''}` : 'not started') : null,
       health.last_webhook_at ? line('Last webhook', ago(ms(health.last_webhook_at))) : null,
       (health.warnings || []).map((w) => h('p', { class: 'small', text: w }))));
 }

@@ -100,6 +100,15 @@ fn lifecycle(n: &NumberRecord, health: &Health) -> LifecycleView {
             "At risk: the phone app is not being opened".to_owned(),
             health.warnings.first().cloned().unwrap_or_default(),
         ),
+        (NumberState::Live, _) if health.history_stalled => (
+            "History import stalled".to_owned(),
+            health
+                .warnings
+                .iter()
+                .find(|w| w.starts_with("The history import has stalled"))
+                .cloned()
+                .unwrap_or_default(),
+        ),
         (_, "syncing") => ("Importing the chat history".to_owned(), "Live, and the history import is under way.".to_owned()),
         (NumberState::Live, _) => match &n.disconnection {
             Some(d) => ("Live (reconnected)".to_owned(), format!(

@@ -25,6 +25,7 @@ struct Hub {
     client: reqwest::Client,
     store: Arc<dyn Store>,
     org: coexist_core::ids::OrgId,
+    clock: Arc<ManualClock>,
     shutdown: ShutdownHandle,
     _dir: tempfile::TempDir,
 }
@@ -44,7 +45,9 @@ async fn hub_with(configure: impl FnOnce(&mut Config)) -> Hub {
     let mut config = Config::for_testing(dir.path());
     configure(&mut config);
     let clock = Arc::new(ManualClock::new(NOW));
-    let app = App::build(config, Deps::with_clock(clock)).await.unwrap();
+    let app = App::build(config, Deps::with_clock(clock.clone()))
+        .await
+        .unwrap();
     let hub = Hub {
         base: format!("http://{}", app.addr()),
         client: reqwest::Client::builder()
@@ -53,6 +56,7 @@ async fn hub_with(configure: impl FnOnce(&mut Config)) -> Hub {
             .unwrap(),
         store: app.store(),
         org: app.org(),
+        clock,
         shutdown: app.shutdown_handle(),
         _dir: dir,
     };
@@ -336,4 +340,36 @@ async fn a_running_history_import_shows_its_progress_by_phase_and_stays_quiet() 
     // History is quiet: its chat shows as history with no unread badge.
     assert!(html.contains(r#"<span class="who history">"#), "{html}");
     assert!(!html.contains("unread-badge"), "{html}");
+}
+
+#[tokio::test]
+async fn a_history_import_silent_for_6_hours_shows_a_stalled_banner_with_what_to_do() {
+    let hub = hub().await;
+    let old = (NOW.unix_secs() - 40 * 86_400).to_string();
+    hub.webhook(
+        json!({
+            "messaging_product": "whatsapp", "metadata": metadata(),
+            "history": [{"metadata": {"phase": 1, "chunk_order": 1, "progress": 30}, "threads": [{
+                "id": "16505551234",
+                "messages": [{"from": "16505551234", "id": "wamid.H1", "timestamp": old,
+                    "type": "text", "text": {"body": "Hello?"}, "history_context": {"status": "READ"}}]
+            }]}]
+        }),
+        "history",
+    )
+    .await;
+    hub.clock
+        .advance_ms(coexist_core::number::HISTORY_STALL_HOURS * HOUR_MS);
+    let cookie = hub.sign_in("bob@example.com", "Bob Agent").await;
+    let html = hub.get("/", Some(&cookie)).await.text().await.unwrap();
+    assert!(
+        html.contains("The chat history import of +1 555 078 3881 has stalled at 30%."),
+        "{html}"
+    );
+    assert!(
+        html.contains("nothing has arrived for 6 hours") && html.contains("Meta support"),
+        "{html}"
+    );
+    assert!(!html.contains("Importing the chat history"), "{html}");
+    assert!(!html.contains(r#"class="number-chip syncing""#), "{html}");
 }

@@ -487,7 +487,24 @@ pub(crate) fn banners(n: &NumberRecord, health: &Health) -> Vec<Banner> {
             phases: Vec::new(),
         });
     }
-    if health.history.state == HistoryImportState::InProgress {
+    if health.history_stalled {
+        let progress = health.history.progress.unwrap_or(0);
+        let detail = health
+            .warnings
+            .iter()
+            .find(|w| w.starts_with("The history import has stalled"))
+            .cloned()
+            .unwrap_or_default();
+        out.push(Banner {
+            class: "warn",
+            role: "status",
+            icon: icons::HISTORY,
+            title: format!("The chat history import of {label} has stalled at {progress}%."),
+            detail,
+            progress: Some(progress),
+            phases: history_phases(&health.history),
+        });
+    } else if health.history.state == HistoryImportState::InProgress {
         let progress = health.history.progress.unwrap_or(0);
         out.push(Banner {
             class: "info",

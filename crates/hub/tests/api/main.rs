@@ -5,6 +5,7 @@ mod auth;
 mod failing_store;
 mod handshake;
 mod helpers;
+mod history;
 mod inbox;
 mod ingest;
 mod limits;

@@ -220,6 +220,7 @@ fn health() -> Value {
             "lifecycle": one_of(&["onboarding", "syncing", "live", "at_risk", "disconnected", "offboarded"]),
             "app_activity": { "oneOf": [activity, { "type": "null" }] },
             "history": r("HistoryImport"),
+            "history_stalled": { "type": "boolean", "description": "The history import is in progress but no chunk arrived for 6 hours (`HISTORY_STALL_HOURS`); Meta's `progress` may never reach 100. Derived at request time; a later chunk clears it." },
             "last_webhook_at": nullable_time(),
             "disconnection": disconnection(true),
             "warnings": { "type": "array", "items": string(), "description": "Most urgent first; warns at 10 and 12 days of phone-app inactivity." },
@@ -239,6 +240,7 @@ fn history_import() -> Value {
             "progress": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 },
             "phases": { "type": "object", "description": "By phase number.", "additionalProperties": phase },
             "media_pending": integer(),
+            "last_chunk_at": { "type": ["string", "null"], "format": "date-time", "description": "When the last new chunk arrived (the hub's receive time)." },
         }),
     )
 }

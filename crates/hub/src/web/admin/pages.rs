@@ -416,7 +416,11 @@ async fn number_page(
         window_open: v.sync_window.open,
         any_requestable: v.syncs.iter().any(|s| s.can_request),
         syncs: v.syncs.iter().map(sync_row).collect(),
-        history_state: history.state.as_str(),
+        history_state: if v.health.history_stalled {
+            "stalled"
+        } else {
+            history.state.as_str()
+        },
         progress: history.progress.unwrap_or(0),
         phases: phases(history),
         contacts_synced: v.number.contacts_synced_at.map(when),

@@ -38,7 +38,14 @@ impl Ingest<'_> {
             return Ok(());
         }
         let mut history = self.load_history(n.id)?;
-        history.record_chunk(h.phase, h.chunk_order, h.progress, h.messages, true);
+        history.record_chunk(
+            h.phase,
+            h.chunk_order,
+            h.progress,
+            h.messages,
+            true,
+            self.at,
+        );
         self.save_history(n.id, &history)?;
         let data = json!({
             "phase": h.phase,
