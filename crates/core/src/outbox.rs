@@ -94,6 +94,28 @@ impl SendRefusal {
     }
 }
 
+/// Whether a number in `state` may send (disconnected and offboarded numbers may not).
+pub fn number_can_send(state: NumberState) -> bool {
+    !matches!(state, NumberState::Disconnected | NumberState::Offboarded)
+}
+
+/// The error a queued message fails with when its number was disconnected or offboarded
+/// before the outbox sent it: it is not handed to Meta. The code is Meta's 133010 (what Meta
+/// answers a send from a number that is not registered), the title the send API's stable
+/// refusal code `number_disconnected`, the details a sentence for people.
+pub fn number_disconnected_error(state: NumberState) -> MessageError {
+    let refusal = SendRefusal::NumberDisconnected {
+        state: state.as_str().to_owned(),
+    };
+    MessageError {
+        code: ErrorCode::PhoneNumberNotRegistered.code(),
+        title: Some(refusal.code().to_owned()),
+        details: Some(format!(
+            "Not sent: {refusal}. The message was queued before that and was not handed to Meta; send it again once the number is connected."
+        )),
+    }
+}
+
 /// What a send is checked against.
 #[derive(Debug, Clone, Copy)]
 pub struct SendContext<'a> {
@@ -111,10 +133,7 @@ pub struct SendContext<'a> {
 
 /// Checks a send (already valid in Meta's shape) against the domain rules.
 pub fn check_send(content: &OutboundContent, cx: &SendContext<'_>) -> Result<(), SendRefusal> {
-    if matches!(
-        cx.number_state,
-        NumberState::Disconnected | NumberState::Offboarded
-    ) {
+    if !number_can_send(cx.number_state) {
         return Err(SendRefusal::NumberDisconnected {
             state: cx.number_state.as_str().to_owned(),
         });

@@ -236,6 +236,9 @@ pub struct ClaimedSend {
     pub recipient: String,
     /// The request as stored (see [`NewSend::request`]).
     pub request: Value,
+    /// The number's state at the claim: a number disconnected or offboarded since the message
+    /// was queued must not send it (the claim then starts no Graph call).
+    pub number_state: NumberState,
     /// This attempt's number (1 for the first).
     pub attempt: u32,
     /// The claim holds until then; after it, the attempt counts as interrupted.

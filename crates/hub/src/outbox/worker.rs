@@ -17,7 +17,9 @@ use std::time::Duration;
 use coexist_core::governor::{Governor, NumberLimit, PairRate};
 use coexist_core::ids::MessageId;
 use coexist_core::number::NumberMode;
-use coexist_core::outbox::{Verdict, backoff_ms, classify, pair_backoff_ms};
+use coexist_core::outbox::{
+    Verdict, backoff_ms, classify, number_can_send, number_disconnected_error, pair_backoff_ms,
+};
 use coexist_core::store::{
     ClaimedSend, DueSend, MessageError, SendOutcome, Store, StoreError, callback_data,
 };
@@ -209,7 +211,7 @@ impl Outbox {
         let started_at = self.clock.now();
         {
             let mut governor = self.lock_governor();
-            for c in &claimed {
+            for c in claimed.iter().filter(|c| number_can_send(c.number_state)) {
                 governor.started(c.number_id, now, started_at);
             }
         }
@@ -261,6 +263,9 @@ impl Outbox {
 
     /// One Graph call and its recorded outcome.
     async fn attempt(self: Arc<Self>, c: ClaimedSend) -> Result<Finished, StoreError> {
+        if !number_can_send(c.number_state) {
+            return self.refuse_disconnected(&c).await;
+        }
         let result = self
             .graph
             .send_message(&c.phone_number_id, &Self::body_of(&c))
@@ -282,6 +287,24 @@ impl Outbox {
         // webhook (reconciled): still an acceptance.
         Ok(if recorded.applied || finished == Finished::Accepted {
             finished
+        } else {
+            Finished::Stale
+        })
+    }
+
+    /// The number was disconnected or offboarded after the message was queued: it fails
+    /// without a Graph call, as the send API refuses a new message (`number_disconnected`).
+    async fn refuse_disconnected(&self, c: &ClaimedSend) -> Result<Finished, StoreError> {
+        let error = number_disconnected_error(c.number_state);
+        tracing::info!(message = %c.message_id, state = c.number_state.as_str(), "queued message not sent: its number is no longer connected");
+        let now = self.clock.now();
+        let recorded = self
+            .store
+            .record_send_outcome(c.message_id, c.attempt, SendOutcome::Failed { error }, now)
+            .await?;
+        self.doorbell.ring(recorded.head);
+        Ok(if recorded.applied {
+            Finished::Failed
         } else {
             Finished::Stale
         })

@@ -187,3 +187,52 @@ async fn a_burst_to_one_customer_is_spaced_by_the_pair_rate() {
     assert_eq!(per_status.len(), 1, "Meta refused nothing: {per_status:?}");
     rig.stop().await;
 }
+
+#[tokio::test]
+async fn a_message_queued_before_a_disconnect_fails_without_a_graph_call() {
+    let rig = rig().await;
+    let chat = rig.customer_says(CUSTOMER, "hi").await;
+    let path = format!("/api/v1/chats/{chat}/messages");
+    let m: Value = rig
+        .post(&path, &text("queued before the disconnect"), Some("dc-1"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = m["id"].as_str().unwrap().to_owned();
+    assert_eq!(m["send"]["state"], "queued");
+
+    // The owner disconnects the number in the app: Meta's PARTNER_REMOVED reaches the hub.
+    let pnid = rig.coex.0.clone();
+    let removed = rig
+        .sandbox
+        .control("POST", &format!("/numbers/{pnid}/disconnect"), None)
+        .await;
+    assert!(removed.is_ok(), "{:?}", removed.body);
+    rig.sandbox.flush().await;
+    let numbers = rig.list("/api/v1/numbers").await;
+    let number = numbers
+        .iter()
+        .find(|n| n["phone_number_id"] == pnid.as_str())
+        .unwrap();
+    assert_eq!(number["state"], "disconnected", "{number}");
+
+    let idle = rig.run_outbox().await;
+    assert_eq!(idle.failed, 1, "{idle:?}");
+    assert!(rig.sends_of(&id).await.is_empty(), "no Graph send");
+    assert!(rig.proxy.forwarded().is_empty(), "no Graph call at all");
+    let failed = rig.message(&id).await;
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert_eq!(failed["send"]["state"], "failed");
+    assert_eq!(failed["send"]["attempts"], 0, "no Graph call was started");
+    assert_eq!(failed["error"]["title"], "number_disconnected");
+    assert_eq!(failed["error"]["code"], 133010);
+    let details = failed["error"]["details"].as_str().unwrap();
+    assert!(
+        details.contains("disconnected") && details.contains("not handed to Meta"),
+        "{details}"
+    );
+    // Nothing is left to send.
+    assert_eq!(rig.run_outbox().await.attempts, 0);
+    rig.stop().await;
+}

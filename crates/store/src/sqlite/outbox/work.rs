@@ -62,13 +62,18 @@ pub(crate) fn claim(
     lease_until: Timestamp,
     owner: &str,
 ) -> DbResult<Vec<ClaimedSend>> {
+    // A number disconnected or offboarded since the message was queued starts no Graph call,
+    // so its claim does not count as an attempt (the worker fails the message at once).
     let mut update = conn.prepare_cached(
-        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?3,
+        "UPDATE outbox SET state = 'sending', lease_until = ?3,
+             attempts = attempts + (SELECT n.state NOT IN ('disconnected', 'offboarded')
+                                    FROM numbers n WHERE n.id = outbox.number_id),
              lease_owner = ?4, note = NULL, updated_at = ?2
          WHERE message_id = ?1 AND state = 'queued' AND due_at <= ?2
          RETURNING org_id, number_id, recipient, request, attempts",
     )?;
-    let mut pnid = conn.prepare_cached("SELECT phone_number_id FROM numbers WHERE id = ?1")?;
+    let mut number_of =
+        conn.prepare_cached("SELECT phone_number_id, state FROM numbers WHERE id = ?1")?;
     let mut claimed = Vec::with_capacity(ids.len());
     for id in ids {
         let row: Option<(i64, i64, String, String, u32)> = update
@@ -80,14 +85,17 @@ pub(crate) fn claim(
             continue;
         };
         let request: Value = serde_json::from_str(&request)?;
+        let (phone_number_id, number_state) =
+            number_of.query_row([number], |r| Ok((r.get(0)?, name(r, 1)?)))?;
         claimed.push(ClaimedSend {
             message_id: *id,
             org: OrgId(org),
             number_id: NumberId(number),
-            phone_number_id: pnid.query_row([number], |r| r.get(0))?,
+            phone_number_id,
             recipient,
             request,
             attempt,
+            number_state,
             lease_until,
         });
     }
