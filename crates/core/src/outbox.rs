@@ -186,8 +186,9 @@ pub fn check_send(content: &OutboundContent, cx: &SendContext<'_>) -> Result<(),
 /// What an attempt's answer means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Over the number's throughput (130429): pause the number, try again.
-    RetryNumber(MessageError),
+    /// Over the number's throughput (130429, or a bare HTTP 429): pause the number, try
+    /// again, after the answer's `Retry-After` (milliseconds) when it had one.
+    RetryNumber(MessageError, Option<i64>),
     /// Over the pair rate (131056): pause the pair, try again.
     RetryPair(MessageError),
     /// A transient failure (Meta's retryable codes, 5xx, a request that never left): try again.
@@ -209,6 +210,8 @@ pub enum Answer {
         meta: Option<MessageError>,
         /// The start of the body, when it was not a Graph error.
         body: String,
+        /// The answer's `Retry-After`, in milliseconds, when it had one.
+        retry_after_ms: Option<i64>,
     },
     /// The request never reached Meta (connection refused, DNS, connect timeout).
     NotSent(String),
@@ -231,14 +234,21 @@ pub fn classify(answer: &Answer) -> Verdict {
             ..
         } => classify_meta(*http_status, error.clone()),
         Answer::Error {
-            http_status, body, ..
+            http_status,
+            body,
+            retry_after_ms,
+            ..
         } => {
             let error = MessageError {
                 code: ErrorCode::ApiUnknown.code(),
                 title: Some(format!("HTTP {http_status} from the Graph API")),
                 details: Some(body.chars().take(300).collect()),
             };
-            if *http_status >= 500 {
+            // Meta documents no 429 (throttling comes as 130429 in an error object), but a
+            // gateway or proxy in front of it may answer a bare one: it means "too fast".
+            if *http_status == 429 {
+                Verdict::RetryNumber(error, *retry_after_ms)
+            } else if *http_status >= 500 {
                 Verdict::Retry(error)
             } else {
                 Verdict::Failed(error)
@@ -250,7 +260,7 @@ pub fn classify(answer: &Answer) -> Verdict {
 fn classify_meta(http_status: u16, error: MessageError) -> Verdict {
     let code = ErrorCode::from_code(error.code);
     match code {
-        ErrorCode::RateLimitHit => Verdict::RetryNumber(error),
+        ErrorCode::RateLimitHit => Verdict::RetryNumber(error, None),
         ErrorCode::PairRateLimitHit => Verdict::RetryPair(error),
         _ if code.is_retryable() || http_status >= 500 => Verdict::Retry(error),
         _ => Verdict::Failed(error),
@@ -430,12 +440,16 @@ mod tests {
                 details: None,
             }),
             body: String::new(),
+            retry_after_ms: None,
         }
     }
 
     #[test]
     fn meta_answers_are_classified() {
-        assert!(matches!(classify(&meta(130429)), Verdict::RetryNumber(_)));
+        assert!(matches!(
+            classify(&meta(130429)),
+            Verdict::RetryNumber(_, None)
+        ));
         assert!(matches!(classify(&meta(131056)), Verdict::RetryPair(_)));
         assert!(matches!(classify(&meta(131000)), Verdict::Retry(_)));
         assert!(matches!(classify(&meta(131047)), Verdict::Failed(_)));
@@ -444,8 +458,24 @@ mod tests {
             http_status: 502,
             meta: None,
             body: "<html>".to_owned(),
+            retry_after_ms: None,
         };
         assert!(matches!(classify(&html), Verdict::Retry(_)));
+        let bare = |http_status, retry_after_ms| Answer::Error {
+            http_status,
+            meta: None,
+            body: String::new(),
+            retry_after_ms,
+        };
+        assert!(
+            matches!(classify(&bare(429, None)), Verdict::RetryNumber(_, None)),
+            "a bare 429 is throttling, not a failure"
+        );
+        assert!(matches!(
+            classify(&bare(429, Some(7_000))),
+            Verdict::RetryNumber(_, Some(7_000))
+        ));
+        assert!(matches!(classify(&bare(400, None)), Verdict::Failed(_)));
         assert!(matches!(
             classify(&Answer::NotSent("refused".to_owned())),
             Verdict::Retry(_)

@@ -40,6 +40,8 @@ pub enum GraphError {
         status: u16,
         /// The start of the body.
         body: String,
+        /// Its `Retry-After` header (delay-seconds), in milliseconds.
+        retry_after_ms: Option<i64>,
     },
     /// The request never reached the Graph API.
     #[error("the Graph API could not be reached: {0}")]
@@ -63,11 +65,17 @@ impl GraphError {
                 http_status: *http_status,
                 meta: Some(error.clone()),
                 body: String::new(),
+                retry_after_ms: None,
             },
-            GraphError::Http { status, body } => Answer::Error {
+            GraphError::Http {
+                status,
+                body,
+                retry_after_ms,
+            } => Answer::Error {
                 http_status: *status,
                 meta: None,
                 body: body.clone(),
+                retry_after_ms: *retry_after_ms,
             },
             GraphError::NotSent(why) | GraphError::Url(why) => Answer::NotSent(why.clone()),
             // A success status whose body we cannot read: Meta may well have accepted it.
@@ -190,17 +198,31 @@ async fn send(request: reqwest::RequestBuilder) -> Result<Response, GraphError> 
 /// A success body as `T`, or the error the answer carries.
 async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, GraphError> {
     let status = response.status();
+    let retry_after_ms = retry_after_ms(response.headers());
     let bytes = response
         .bytes()
         .await
         .map_err(|e| GraphError::NoAnswer(format!("reading the answer: {e}")))?;
     if !status.is_success() {
-        return Err(error_of(status, &bytes));
+        return Err(error_of(status, &bytes, retry_after_ms));
     }
     serde_json::from_slice(&bytes).map_err(|e| GraphError::Decode(e.to_string()))
 }
 
-fn error_of(status: StatusCode, bytes: &[u8]) -> GraphError {
+/// `Retry-After` as delay-seconds, in milliseconds (an HTTP-date is not read: the caller's
+/// own back-off applies then).
+fn retry_after_ms(headers: &reqwest::header::HeaderMap) -> Option<i64> {
+    let seconds: i64 = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    (seconds >= 0).then(|| seconds.saturating_mul(1_000))
+}
+
+fn error_of(status: StatusCode, bytes: &[u8], retry_after_ms: Option<i64>) -> GraphError {
     let body: Option<Value> = serde_json::from_slice(bytes).ok();
     match body.as_ref().and_then(meta_error) {
         Some(error) => GraphError::Meta {
@@ -210,6 +232,7 @@ fn error_of(status: StatusCode, bytes: &[u8]) -> GraphError {
         None => GraphError::Http {
             status: status.as_u16(),
             body: String::from_utf8_lossy(&bytes[..bytes.len().min(300)]).into_owned(),
+            retry_after_ms,
         },
     }
 }

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use meta::graph::media::{MediaInfo, UploadMediaResponse, upload_form};
 use meta::graph::{GET_MEDIA, UPLOAD_MEDIA};
 
-use super::{GraphClient, GraphError, error_of, read_json, send};
+use super::{GraphClient, GraphError, error_of, read_json, retry_after_ms, send};
 
 impl GraphClient {
     /// `GET /{media_id}?phone_number_id=…`: where to download it, and what Meta says it is.
@@ -32,8 +32,9 @@ impl GraphClient {
         let mut response = send(self.authorized(self.http.get(url))).await?;
         let status = response.status();
         if !status.is_success() {
+            let retry_after_ms = retry_after_ms(response.headers());
             let body = response.bytes().await.unwrap_or_default();
-            return Err(error_of(status, &body));
+            return Err(error_of(status, &body, retry_after_ms));
         }
         let content_type = response
             .headers()

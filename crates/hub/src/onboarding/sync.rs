@@ -258,7 +258,7 @@ async fn call(
                 Some(meta),
             )
         }
-        Err(GraphError::Http { status, body }) => {
+        Err(GraphError::Http { status, body, .. }) => {
             let meta = json!({"http_status": status, "body": body});
             (
                 SyncAnswer::Refused {

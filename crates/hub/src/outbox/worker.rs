@@ -323,8 +323,9 @@ impl Outbox {
             jitter,
         );
         let (error, retry_at) = match verdict {
-            Verdict::RetryNumber(error) => {
-                let until = now.plus_ms(backoff);
+            Verdict::RetryNumber(error, retry_after_ms) => {
+                // The answer's Retry-After, when it gave one, instead of our own back-off.
+                let until = now.plus_ms(retry_after_ms.unwrap_or(backoff));
                 self.lock_governor().pause_number(c.number_id, until);
                 (error, until)
             }

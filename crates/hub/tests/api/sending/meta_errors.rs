@@ -359,3 +359,52 @@ async fn a_graph_api_that_cannot_be_reached_is_retried() {
     );
     rig.stop().await;
 }
+
+#[tokio::test]
+async fn a_bare_429_is_throttling_retried_after_its_retry_after() {
+    let rig = rig().await;
+    let chat = rig.customer_says(CUSTOMER, "hi").await;
+    // A gateway in front of Meta answers 429 without Meta's error object, first without and
+    // then with a Retry-After.
+    rig.proxy
+        .fault(Fault::Answer(429, "Too Many Requests".to_owned()));
+    rig.proxy.fault(Fault::AnswerWithHeader(
+        429,
+        "Too Many Requests".to_owned(),
+        "retry-after",
+        "120".to_owned(),
+    ));
+    let m = rig
+        .send(chat, text("throttled"), StatusCode::ACCEPTED)
+        .await;
+
+    let first = rig.run_outbox().await;
+    assert_eq!((first.retried, first.failed), (1, 0), "{first:?}");
+    let waiting = rig.message(&id(&m)).await;
+    assert_eq!(waiting["status"], "pending", "{waiting}");
+    assert_eq!(waiting["send"]["state"], "queued");
+    assert_eq!(
+        waiting["send"]["last_error"]["title"],
+        "HTTP 429 from the Graph API"
+    );
+    // Our own back-off (1 s base, jitter 50-100 %), as for 130429.
+    let wait = first.next_wakeup.unwrap().since(rig.now());
+    assert!((500..=1_000).contains(&wait), "{wait}");
+
+    rig.advance_to(first.next_wakeup.unwrap()).await;
+    let second = rig.run_outbox().await;
+    assert_eq!(second.retried, 1, "{second:?}");
+    assert_eq!(
+        second.next_wakeup.unwrap().since(rig.now()),
+        120_000,
+        "the Retry-After is honoured"
+    );
+
+    rig.advance_to(second.next_wakeup.unwrap()).await;
+    assert_eq!(rig.run_outbox().await.accepted, 1);
+    let sent = rig.message(&id(&m)).await;
+    assert_eq!(sent["send"]["state"], "sent", "{sent}");
+    assert_eq!(sent["send"]["attempts"], 3);
+    assert_eq!(rig.sends_of(&id(&m)).await.len(), 1);
+    rig.stop().await;
+}

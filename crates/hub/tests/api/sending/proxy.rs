@@ -20,6 +20,8 @@ use tokio::sync::{Notify, oneshot};
 pub(crate) enum Fault {
     /// Answer this status and body; the sandbox never sees the request.
     Answer(u16, String),
+    /// The same, with one header (a gateway's `Retry-After`, say).
+    AnswerWithHeader(u16, String, &'static str, String),
     /// Forward, then wait this long before answering.
     Late(Duration),
     /// Forward, then hold the answer until the receiver fires (or forever).
@@ -112,9 +114,16 @@ async fn forward(State(shared): State<Arc<Shared>>, request: Request) -> Respons
     } else {
         None
     };
-    if let Some(Fault::Answer(status, text)) = fault {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return (status, text).into_response();
+    match fault {
+        Some(Fault::Answer(status, text)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return (status, text).into_response();
+        }
+        Some(Fault::AnswerWithHeader(status, text, name, value)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return (status, [(name, value)], text).into_response();
+        }
+        _ => {}
     }
     let response = relay(
         &shared,
