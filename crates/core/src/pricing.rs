@@ -127,6 +127,9 @@ fn rate_key(category: &str) -> &str {
     }
 }
 
+/// The `pricing.type` values Meta documents (META.md §7.5).
+const KNOWN_PRICING_TYPES: [&str; 3] = ["regular", "free_customer_service", "free_entry_point"];
+
 /// How to group a cost report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -167,6 +170,9 @@ pub struct CostGroup {
     pub unrated: u64,
     /// Messages the business sent from the phone app: always free.
     pub app_messages: u64,
+    /// Messages whose `pricing.type` coexist does not know, by that type (also counted above:
+    /// as billable when Meta said `billable: true`, else as free), so a new type shows.
+    pub other_pricing_types: BTreeMap<String, u64>,
 }
 
 impl CostGroup {
@@ -180,24 +186,40 @@ impl CostGroup {
             not_delivered: 0,
             unrated: 0,
             app_messages: 0,
+            other_pricing_types: BTreeMap::new(),
         }
     }
 
     fn add_priced(&mut self, m: &PricedMessage, table: &RateTable) {
         let category = m.category.as_deref().unwrap_or("unknown");
-        match (m.pricing_type.as_deref(), m.billable) {
-            (Some("free_customer_service"), _) => self.free.free_customer_service += 1,
-            (Some("free_entry_point"), _) => self.free.free_entry_point += 1,
-            (Some("regular"), _) | (None, Some(true)) if !m.delivered => self.not_delivered += 1,
-            (Some("regular"), _) | (None, Some(true)) => {
+        let kind = m.pricing_type.as_deref();
+        if let Some(other) = kind.filter(|k| !KNOWN_PRICING_TYPES.contains(k)) {
+            *self
+                .other_pricing_types
+                .entry(other.to_owned())
+                .or_default() += 1;
+        }
+        // Meta's known types decide; for a type coexist does not know (or none), `billable`
+        // does: a new billable type must not be reported as free.
+        let billable = match kind {
+            Some("regular") => true,
+            Some("free_customer_service" | "free_entry_point") => false,
+            _ => m.billable == Some(true),
+        };
+        match kind {
+            Some("free_customer_service") => self.free.free_customer_service += 1,
+            Some("free_entry_point") => self.free.free_entry_point += 1,
+            _ if billable && !m.delivered => self.not_delivered += 1,
+            _ if billable => {
                 self.billable += 1;
                 match table.rate_micros(category, m.recipient.as_deref()) {
                     Some(rate) => self.cost_micros += rate,
                     None => self.unrated += 1,
                 }
             }
-            // Another pricing type, or `billable: false` without a type: free for a reason
-            // Meta did not name; counted as service-window free, the only non-FEP free kind.
+            // Another pricing type without `billable: true`, or `billable: false` without a
+            // type: free for a reason Meta did not name; counted as service-window free, the
+            // only non-FEP free kind.
             _ => self.free.free_customer_service += 1,
         }
         self.cost = format_micros(self.cost_micros);
@@ -212,6 +234,9 @@ impl CostGroup {
         self.not_delivered += other.not_delivered;
         self.unrated += other.unrated;
         self.app_messages += other.app_messages;
+        for (kind, n) in &other.other_pricing_types {
+            *self.other_pricing_types.entry(kind.clone()).or_default() += n;
+        }
     }
 }
 
@@ -399,6 +424,34 @@ mod tests {
         assert_eq!(r.total.app_messages, 7);
         let marketing = r.groups.iter().find(|g| g.key == "marketing").unwrap();
         assert_eq!((marketing.billable, marketing.cost_micros), (2, 50_000));
+    }
+
+    #[test]
+    fn an_unknown_billable_pricing_type_is_charged_in_its_category_and_shown() {
+        let mut billed = priced("16505551234", "marketing", "paid_new_kind", true);
+        billed.billable = Some(true);
+        let mut pending = priced("16505551234", "marketing", "paid_new_kind", false);
+        pending.billable = Some(true);
+        let mut free = priced("16505551234", "service", "free_new_kind", true);
+        free.billable = Some(false);
+        let r = report(&table(), &[billed, pending, free], &[], GroupBy::Category);
+        assert_eq!(
+            r.total.billable, 1,
+            "billable: true wins over an unknown type"
+        );
+        assert_eq!(r.total.cost_micros, 25_000);
+        assert_eq!(r.total.not_delivered, 1);
+        assert_eq!(r.total.free.free_customer_service, 1);
+        let marketing = r.groups.iter().find(|g| g.key == "marketing").unwrap();
+        assert_eq!((marketing.billable, marketing.cost_micros), (1, 25_000));
+        assert_eq!(
+            r.total.other_pricing_types,
+            BTreeMap::from([
+                ("free_new_kind".to_owned(), 1),
+                ("paid_new_kind".to_owned(), 2)
+            ])
+        );
+        assert_eq!(marketing.other_pricing_types["paid_new_kind"], 2);
     }
 
     #[test]

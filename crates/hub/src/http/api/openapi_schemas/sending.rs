@@ -57,6 +57,11 @@ fn cost_group() -> Value {
             "not_delivered": integer(),
             "unrated": integer(),
             "app_messages": integer(),
+            "other_pricing_types": {
+                "type": "object",
+                "additionalProperties": integer(),
+                "description": "Messages whose `pricing.type` coexist does not know, by that type (also counted as billable or free).",
+            },
         }),
     )
 }
