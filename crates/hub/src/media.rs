@@ -5,7 +5,8 @@
 //! asks the Graph API for its URL (valid 5 minutes), downloads it with the bearer token, checks
 //! the hash Meta announced (hex or base64, both seen: META.md §3.3), and stores the bytes under
 //! their SHA-256 (`media/ab/cd/<sha256>`): the same file sent twice is stored once. A hash that
-//! does not match is recorded as a failure; the message stays as it is.
+//! does not match is recorded as a failure; the message stays as it is. A hash in neither
+//! encoding cannot be checked: the file is kept, marked unverified, with a warning logged.
 
 pub mod limits;
 mod worker;
@@ -90,26 +91,51 @@ pub async fn sha256_of(bytes: &Bytes) -> io::Result<[u8; 32]> {
         .map_err(io::Error::other)
 }
 
-/// Whether Meta's announced hash matches `digest`: 64 hex digits, or base64 (standard or URL
-/// alphabet, with or without padding) of the 32 bytes.
-pub fn sha256_matches(announced: &str, digest: &[u8; 32]) -> bool {
+/// What Meta's announced hash says about the bytes downloaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashCheck {
+    /// It is their SHA-256.
+    Matches,
+    /// It is a SHA-256, of other bytes.
+    Differs,
+    /// It is not a SHA-256 in any encoding coexist reads: nothing can be checked.
+    Unreadable,
+}
+
+/// Reads Meta's announced hash: 64 hex digits (either case), or base64 (standard or URL
+/// alphabet, with or without padding) of 32 bytes; anything else is unreadable.
+pub fn decode_sha256(announced: &str) -> Option<[u8; 32]> {
     let announced = announced.trim();
     if announced.len() == 64 && announced.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return announced.eq_ignore_ascii_case(&hex::encode(digest));
+        return hex::decode(announced).ok()?.try_into().ok();
     }
     [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD]
         .into_iter()
-        .any(|engine| engine.decode(announced).is_ok_and(|d| d == digest))
+        .find_map(|engine| engine.decode(announced).ok()?.try_into().ok())
+}
+
+/// Checks Meta's announced hash against `digest`.
+pub fn check_sha256(announced: &str, digest: &[u8; 32]) -> HashCheck {
+    match decode_sha256(announced) {
+        Some(d) if d == *digest => HashCheck::Matches,
+        Some(_) => HashCheck::Differs,
+        None => HashCheck::Unreadable,
+    }
+}
+
+/// Whether Meta's announced hash matches `digest` (see [`check_sha256`]).
+pub fn sha256_matches(announced: &str, digest: &[u8; 32]) -> bool {
+    check_sha256(announced, digest) == HashCheck::Matches
 }
 
 #[cfg(test)]
 mod tests {
     use base64::Engine;
-    use base64::engine::general_purpose::STANDARD;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
     use bytes::Bytes;
     use sha2::{Digest, Sha256};
 
-    use super::{MediaFiles, sha256_matches};
+    use super::{HashCheck, MediaFiles, check_sha256, sha256_matches};
 
     #[test]
     fn meta_hashes_match_in_hex_or_base64() {
@@ -121,6 +147,25 @@ mod tests {
         assert!(!sha256_matches("4654+8g=", &digest));
         let other: [u8; 32] = Sha256::digest(b"abd").into();
         assert!(!sha256_matches(hex, &other));
+    }
+
+    #[test]
+    fn a_hash_in_neither_encoding_is_unreadable_not_a_mismatch() {
+        let digest: [u8; 32] = Sha256::digest(b"abc").into();
+        let url_safe = URL_SAFE_NO_PAD.encode(digest);
+        assert_eq!(check_sha256(&url_safe, &digest), HashCheck::Matches);
+        assert_eq!(
+            check_sha256(&STANDARD.encode([0u8; 32]), &digest),
+            HashCheck::Differs
+        );
+        for odd in [
+            "4654+8g=",
+            "sha256:abc",
+            "",
+            "zz7816bf8f01cfea414140de5dae2223b00361a3",
+        ] {
+            assert_eq!(check_sha256(odd, &digest), HashCheck::Unreadable, "{odd}");
+        }
     }
 
     #[tokio::test]

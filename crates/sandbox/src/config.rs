@@ -174,6 +174,33 @@ pub enum PartnerRemovedShape {
     Reference,
 }
 
+/// How the sandbox writes a media object's `sha256` in media webhooks and `GET /{media-id}`
+/// (META.md §3.3: Meta's example is hex, other fixtures look like base64).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sha256Encoding {
+    /// 64 lowercase hex digits (the default).
+    Hex,
+    /// Standard base64 of the 32 bytes.
+    Base64,
+    /// Neither (`sha256:<hex>`): a fault, to test clients that cannot read the hash.
+    Unreadable,
+}
+
+impl Sha256Encoding {
+    /// The hash written this way, from its hex form.
+    pub fn write(self, hex_sha256: &str) -> String {
+        use base64::Engine;
+        match self {
+            Sha256Encoding::Hex => hex_sha256.to_owned(),
+            Sha256Encoding::Base64 => hex::decode(hex_sha256)
+                .map(|b| base64::engine::general_purpose::STANDARD.encode(b))
+                .unwrap_or_else(|_| hex_sha256.to_owned()),
+            Sha256Encoding::Unreadable => format!("sha256:{hex_sha256}"),
+        }
+    }
+}
+
 /// Knobs of the history export.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct HistoryConfig {
@@ -256,6 +283,8 @@ pub struct SandboxConfig {
     pub pair_rate: PairRate,
     /// Shape of `PARTNER_REMOVED`.
     pub partner_removed_shape: PartnerRemovedShape,
+    /// How media hashes are written.
+    pub media_sha256: Sha256Encoding,
     /// History export knobs.
     pub history: HistoryConfig,
     /// Sandbox ms before a created template is approved on its own (`None`: only by control).
@@ -294,6 +323,7 @@ impl SandboxConfig {
             window_error_sync: false,
             pair_rate: PairRate::default(),
             partner_removed_shape: PartnerRemovedShape::Coexistence,
+            media_sha256: Sha256Encoding::Hex,
             history: HistoryConfig::default(),
             template_review_ms: Some(60_000),
             inactivity_days: 14,

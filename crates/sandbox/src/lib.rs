@@ -46,7 +46,7 @@ mod world;
 
 pub use config::{
     DeliveryConfig, EXPLICIT_EPOCH_MS, Faults, HistoryConfig, Mode, NumberMode, NumberSpec,
-    PairRate, PartnerRemovedShape, SandboxConfig, StatusTimings,
+    PairRate, PartnerRemovedShape, SandboxConfig, Sha256Encoding, StatusTimings,
 };
 pub use driver::ControlResponse;
 pub use server::{NumberInfo, Sandbox, SandboxHandle, StartInfo};

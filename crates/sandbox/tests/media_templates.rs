@@ -85,6 +85,37 @@ async fn a_customer_image_comes_with_a_media_object_whose_bytes_are_served() {
 }
 
 #[tokio::test]
+async fn media_hashes_are_written_in_the_encoding_set() {
+    let (rx, sb) = setup().await;
+    let sha_of = |i: usize| {
+        rx.values("messages")[i]["messages"][0]["image"]["sha256"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let image = json!({"type": "image", "image": {}});
+    for (i, encoding) in ["hex", "base64", "unreadable"].into_iter().enumerate() {
+        let r = sb
+            .control("POST", "/settings", Some(json!({"media_sha256": encoding})))
+            .await;
+        assert!(r.is_ok(), "{r:?}");
+        let res = sb
+            .customer_send("16505551234", &coex(&sb), image.clone())
+            .await;
+        assert!(res.is_ok(), "{res:?}");
+        let sha = sha_of(i);
+        let media_id = res.body["media_id"].as_str().unwrap().to_owned();
+        let (_, info) = graph(&sb, "GET", &format!("/{media_id}"), None).await;
+        assert_eq!(info["sha256"], sha.as_str(), "{encoding}");
+        match encoding {
+            "hex" => assert_eq!(sha.len(), 64),
+            "base64" => assert_eq!(sha.len(), 44, "{sha}"),
+            _ => assert!(sha.starts_with("sha256:"), "{sha}"),
+        }
+    }
+}
+
+#[tokio::test]
 async fn every_inbound_type_is_delivered() {
     let (rx, sb) = setup().await;
     let pnid = coex(&sb);

@@ -11,7 +11,7 @@ use coexist_core::store::{MediaJob, MediaOutcome, Store, StoreError};
 use coexist_core::time::Clock;
 use tokio::sync::watch;
 
-use super::{MediaFiles, sha256_matches, sha256_of};
+use super::{HashCheck, MediaFiles, check_sha256, sha256_of};
 use crate::doorbell::Listener;
 use crate::graph::{GraphClient, GraphError};
 
@@ -134,18 +134,23 @@ impl MediaWorker {
             Ok(digest) => digest,
             Err(e) => return Ok(self.retry(job, format!("hashing the media file: {e}"))),
         };
-        let announced = job.expected_sha256.as_deref().or(info.sha256.as_deref());
-        if let Some(announced) = announced
-            && !sha256_matches(announced, &digest)
-        {
-            return Ok(MediaOutcome::Failed {
-                error: format!(
-                    "sha256 mismatch: Meta announced {announced}, the {} downloaded bytes hash to {}; the file was not kept",
-                    bytes.len(),
-                    hex::encode(digest)
-                ),
-            });
-        }
+        let announced = [job.expected_sha256.as_deref(), info.sha256.as_deref()];
+        let warning = match verify(announced, &digest) {
+            Verified::Yes => None,
+            Verified::Mismatch(announced) => {
+                return Ok(MediaOutcome::Failed {
+                    error: format!(
+                        "sha256 mismatch: Meta announced {announced}, the {} downloaded bytes hash to {}; the file was not kept",
+                        bytes.len(),
+                        hex::encode(digest)
+                    ),
+                });
+            }
+            Verified::No(warning) => {
+                tracing::warn!(media = %job.media_id, %warning, "media kept without a hash check");
+                Some(warning)
+            }
+        };
         let sha256 = match self.files.put_hashed(&bytes, &digest).await {
             Ok(sha) => sha,
             Err(e) => {
@@ -161,6 +166,7 @@ impl MediaWorker {
             sha256,
             size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
             mime_type,
+            warning,
         })
     }
 
@@ -211,5 +217,63 @@ impl MediaWorker {
                 () = tokio::time::sleep(Duration::from_secs(30)) => {}
             }
         }
+    }
+}
+
+/// What the announced hashes say about a download.
+#[derive(Debug, PartialEq, Eq)]
+enum Verified<'a> {
+    /// A readable hash matches.
+    Yes,
+    /// A readable hash names other bytes: the download is wrong.
+    Mismatch(&'a str),
+    /// Nothing could be checked: why, for the warning.
+    No(String),
+}
+
+/// Checks the bytes' `digest` against the hashes Meta announced (the webhook's, then the media
+/// object's): the first readable one decides. A hash in neither hex nor base64 cannot be
+/// checked; the file is still kept (losing a customer's photo over an encoding is worse than
+/// keeping it unverified), marked so.
+fn verify<'a>(announced: [Option<&'a str>; 2], digest: &[u8; 32]) -> Verified<'a> {
+    let mut unreadable = Vec::new();
+    for hash in announced.into_iter().flatten() {
+        match check_sha256(hash, digest) {
+            HashCheck::Matches => return Verified::Yes,
+            HashCheck::Differs => return Verified::Mismatch(hash),
+            HashCheck::Unreadable => unreadable.push(hash),
+        }
+    }
+    Verified::No(if unreadable.is_empty() {
+        "Meta announced no sha256: the file was not verified".to_owned()
+    } else {
+        format!(
+            "the sha256 Meta announced ({}) is neither hex nor base64: the file was kept without verification",
+            unreadable.join(", ")
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    use super::{Verified, verify};
+
+    #[test]
+    fn the_first_readable_hash_decides_and_unreadable_ones_keep_the_file() {
+        let digest: [u8; 32] = Sha256::digest(b"abc").into();
+        let hex = hex::encode(digest);
+        assert_eq!(verify([Some("?!"), Some(&hex)], &digest), Verified::Yes);
+        let zero = "0".repeat(64);
+        assert_eq!(
+            verify([Some(&zero), Some(&hex)], &digest),
+            Verified::Mismatch(zero.as_str())
+        );
+        let Verified::No(warning) = verify([Some("?!"), None], &digest) else {
+            panic!("an unreadable hash is not a verdict");
+        };
+        assert!(warning.contains("neither hex nor base64"), "{warning}");
+        assert!(matches!(verify([None, None], &digest), Verified::No(_)));
     }
 }

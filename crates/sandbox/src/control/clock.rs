@@ -8,7 +8,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::config::{DeliveryConfig, Faults, HistoryConfig, PartnerRemovedShape, StatusTimings};
+use crate::config::{
+    DeliveryConfig, Faults, HistoryConfig, PartnerRemovedShape, Sha256Encoding, StatusTimings,
+};
 use crate::control::{Answer, Body};
 use crate::error::ControlError;
 use crate::server::Shared;
@@ -112,6 +114,7 @@ struct Settings {
     webhook_api_version: u32,
     template_review_ms: Option<u64>,
     partner_removed_shape: PartnerRemovedShape,
+    media_sha256: Sha256Encoding,
     bsuid: bool,
     inactivity_days: u64,
     status_timings: StatusTimings,
@@ -128,6 +131,7 @@ fn settings_of(shared: &Shared) -> Settings {
         webhook_api_version: c.webhook_api_version,
         template_review_ms: c.template_review_ms,
         partner_removed_shape: c.partner_removed_shape,
+        media_sha256: c.media_sha256,
         bsuid: c.bsuid,
         inactivity_days: c.inactivity_days,
         status_timings: c.status_timings.clone(),
@@ -159,6 +163,7 @@ pub(crate) async fn set_settings(
     c.webhook_api_version = new.webhook_api_version;
     c.template_review_ms = new.template_review_ms;
     c.partner_removed_shape = new.partner_removed_shape;
+    c.media_sha256 = new.media_sha256;
     c.bsuid = new.bsuid;
     c.inactivity_days = new.inactivity_days;
     c.status_timings = new.status_timings.clone();

@@ -116,7 +116,7 @@ pub(crate) fn get(shared: &Shared, id: &str, query: &BTreeMap<String, String>) -
         "messaging_product": "whatsapp",
         "url": world.media_url(id),
         "mime_type": media.mime_type,
-        "sha256": media.sha256,
+        "sha256": world.cfg.media_sha256.write(&media.sha256),
         "file_size": media.file_size.to_string(),
         "id": media.id,
     }))

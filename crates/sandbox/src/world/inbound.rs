@@ -182,11 +182,12 @@ impl World {
         let len = 512 + (self.ids.numeric(3).parse::<usize>().unwrap_or(0) % 2048);
         let bytes = self.ids.bytes(len);
         let now = self.now;
+        let encoding = self.cfg.media_sha256;
         let stored = self
             .media
             .insert(id.clone(), &mime, bytes.into(), filename, pnid, now);
         media.insert("mime_type".to_owned(), json!(stored.mime_type));
-        media.insert("sha256".to_owned(), json!(stored.sha256));
+        media.insert("sha256".to_owned(), json!(encoding.write(&stored.sha256)));
         media.insert("id".to_owned(), json!(stored.id));
         media.insert("url".to_owned(), json!(self.media_url(&id)));
         Ok(id)

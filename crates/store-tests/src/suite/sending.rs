@@ -148,6 +148,7 @@ pub async fn media_in_messages_is_found_once_and_downloaded(factory: &dyn StoreF
         sha256: "ab".repeat(32),
         size: 42,
         mime_type: "image/jpeg".to_owned(),
+        warning: None,
     };
     f.store
         .record_media(again[0].number_id, "1234567890", stored, at(11))

@@ -105,6 +105,15 @@ fn media_of(
         Some("failed") => MediaAvailability::Failed,
         _ => MediaAvailability::Pending,
     };
+    // A stored file's error is the warning it was kept with (its hash could not be checked).
+    let warning = (status == MediaAvailability::Available)
+        .then(|| {
+            row.as_ref()
+                .and_then(|r| r.get("error"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .flatten();
     Ok(Some(MediaRef {
         id: id.to_owned(),
         mime_type: pick("mime_type"),
@@ -113,6 +122,8 @@ fn media_of(
             .as_ref()
             .and_then(|r| r.get("size"))
             .and_then(Value::as_i64),
+        verified: (status == MediaAvailability::Available).then_some(warning.is_none()),
+        warning,
         status,
     }))
 }

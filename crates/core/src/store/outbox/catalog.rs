@@ -86,6 +86,11 @@ pub struct MediaRef {
     pub size: Option<i64>,
     /// Whether the bytes are here.
     pub status: MediaAvailability,
+    /// Once stored: whether the bytes matched the SHA-256 Meta announced (`false`: the hash
+    /// could not be read, see `warning`). `None` until stored.
+    pub verified: Option<bool>,
+    /// Why stored bytes are not verified.
+    pub warning: Option<String>,
 }
 
 /// Inbound or outbound media.
@@ -184,6 +189,9 @@ pub enum MediaOutcome {
         size: i64,
         /// MIME type served.
         mime_type: String,
+        /// Why the bytes could not be verified against Meta's hash (kept all the same);
+        /// `None` when they were.
+        warning: Option<String>,
     },
     /// Try again at `at`.
     Retry {

@@ -9,8 +9,9 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::rig::{CUSTOMER, Rig, error_code, rig};
+use super::rig::{CUSTOMER, Rig, error_code, rig, rig_with};
 use crate::helpers::APP_SECRET;
+use sandbox::Sha256Encoding;
 
 /// A customer sends an image; returns Meta's media id.
 async fn customer_image(rig: &Rig, caption: &str) -> String {
@@ -260,6 +261,35 @@ async fn uploads_are_checked_sent_to_meta_and_usable_in_sends() {
     assert_eq!(
         get_media(&rig, "4242").await.status(),
         StatusCode::NOT_FOUND
+    );
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn a_hash_in_neither_hex_nor_base64_keeps_the_file_marked_unverified() {
+    let rig = rig_with(|s| s.media_sha256 = Sha256Encoding::Unreadable, |_| {}).await;
+    let id = unseen_media(&rig).await;
+    image_webhook(&rig, "wamid.HBgODDHASH", &id, "sha256:not-a-hash").await;
+    let idle = rig.run_media().await;
+    assert_eq!((idle.stored, idle.failed), (1, 0), "{idle:?}");
+    let served = get_media(&rig, &id).await;
+    assert_eq!(served.status(), StatusCode::OK, "the file is kept");
+    let bytes = served.bytes().await.unwrap();
+    assert_eq!(
+        hex::encode(Sha256::digest(&bytes)),
+        meta_sha(&rig, &id).await
+    );
+    let found = rig
+        .get_json("/api/v1/messages?wamid=wamid.HBgODDHASH")
+        .await;
+    let media = &found["data"][0]["media"];
+    assert_eq!(media["status"], "available", "{media}");
+    assert_eq!(media["verified"], false, "{media}");
+    assert!(
+        media["warning"]
+            .as_str()
+            .is_some_and(|w| w.contains("neither hex nor base64")),
+        "{media}"
     );
     rig.stop().await;
 }

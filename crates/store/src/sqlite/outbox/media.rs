@@ -125,17 +125,21 @@ pub(crate) fn record(
     now: Timestamp,
 ) -> DbResult<()> {
     match outcome {
+        // A stored file's `error` is its warning (kept unverified), NULL once verified.
         MediaOutcome::Stored {
             sha256,
             size,
             mime_type,
+            warning,
         } => conn
             .prepare_cached(
                 "UPDATE media SET state = 'stored', sha256 = ?3, size = ?4, mime_type = ?5,
-                     error = NULL, due_at = NULL, updated_at = ?6
+                     error = ?7, due_at = NULL, updated_at = ?6
                  WHERE number_id = ?1 AND media_id = ?2",
             )?
-            .execute(params![number.0, media_id, sha256, size, mime_type, now.0])?,
+            .execute(params![
+                number.0, media_id, sha256, size, mime_type, now.0, warning
+            ])?,
         MediaOutcome::Retry { at, error } => conn
             .prepare_cached(
                 "UPDATE media SET due_at = ?3, error = ?4, updated_at = ?5

@@ -26,7 +26,7 @@ pub(crate) const COLUMNS: &str = "m.id, m.wamid, m.chat_id, m.number_id, m.direc
      FROM outbox o WHERE o.message_id = m.id),
     CASE WHEN m.kind IN ('image', 'video', 'audio', 'document', 'sticker') THEN
         (SELECT json_object('state', md.state, 'mime_type', md.mime_type,
-            'filename', md.filename, 'size', md.size)
+            'filename', md.filename, 'size', md.size, 'error', md.error)
          FROM media md WHERE md.number_id = m.number_id
              AND md.media_id = json_extract(m.content, '$.id'))
     END";

@@ -120,6 +120,8 @@ pub(super) fn schemas() -> Vec<(&'static str, Value)> {
                     "filename": nullable_string(),
                     "size": { "type": ["integer", "null"] },
                     "status": one_of(&["available", "pending", "failed"]),
+                    "verified": { "type": ["boolean", "null"], "description": "Once available: whether the bytes matched the SHA-256 Meta announced (false: it could not be read, see `warning`)." },
+                    "warning": nullable_string(),
                 }),
             ),
         ),
