@@ -114,7 +114,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The URL Meta reaches this hub at (behind a proxy), used to print the webhook URL.
     pub public_url: Option<String>,
-    /// The Meta app secret: webhook signatures are checked against it.
+    /// The Meta app secret: webhook signatures are checked against it, and every Graph API
+    /// call carries its `appsecret_proof` for the access token.
     pub app_secret: Option<Secret>,
     /// The previous app secret, still accepted while a rotation is under way.
     pub app_secret_previous: Option<Secret>,

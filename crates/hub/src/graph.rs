@@ -16,7 +16,8 @@ use coexist_core::outbox::{Answer, meta_error};
 use coexist_core::store::MessageError;
 use meta::graph::messages::{MarkReadRequest, SendMessageResponse};
 use meta::graph::{Endpoint, SEND_MESSAGE};
-use reqwest::{Response, StatusCode};
+use meta::signature::{APPSECRET_PROOF_PARAM, appsecret_proof};
+use reqwest::{Method, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -93,6 +94,8 @@ pub struct GraphClient {
     /// `v23.0`.
     version: String,
     token: Option<String>,
+    /// The app secret: every Graph call then carries `appsecret_proof` for its token.
+    app_secret: Option<String>,
 }
 
 /// Splits a trailing `/vNN.N` off a base URL (the sandbox prints its URL with one; Meta's is
@@ -131,6 +134,7 @@ impl GraphClient {
             base,
             version,
             token: config.access_token.as_ref().map(|t| t.expose().to_owned()),
+            app_secret: config.app_secret.as_ref().map(|s| s.expose().to_owned()),
         })
     }
 
@@ -146,7 +150,30 @@ impl GraphClient {
         Ok(format!("{}{path}", self.base))
     }
 
-    fn authorized(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    /// A Graph API request: the bearer token and, when the app secret is configured, the
+    /// token's `appsecret_proof` as a query parameter (Meta apps with "Require App Secret"
+    /// refuse calls without it). A proof already in `url` (a paging link) is replaced.
+    fn request(&self, method: Method, url: &str) -> Result<reqwest::RequestBuilder, GraphError> {
+        let mut url = reqwest::Url::parse(url).map_err(|e| GraphError::Url(e.to_string()))?;
+        if let (Some(token), Some(secret)) = (&self.token, &self.app_secret) {
+            let kept: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != APPSECRET_PROOF_PARAM)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.query_pairs_mut()
+                .clear()
+                .extend_pairs(kept)
+                .append_pair(
+                    APPSECRET_PROOF_PARAM,
+                    &appsecret_proof(secret.as_bytes(), token),
+                );
+        }
+        Ok(self.bearer(self.http.request(method, url)))
+    }
+
+    /// The bearer token only: for media download URLs, which are not Graph API calls.
+    fn bearer(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         match &self.token {
             Some(token) => request.bearer_auth(token),
             None => request,
@@ -160,7 +187,7 @@ impl GraphClient {
         body: &Value,
     ) -> Result<String, GraphError> {
         let url = self.url(SEND_MESSAGE, &[("phone_number_id", phone_number_id)])?;
-        let request = self.authorized(self.http.post(url).json(body));
+        let request = self.request(Method::POST, &url)?.json(body);
         let response: SendMessageResponse = read_json(send(request).await?).await?;
         response
             .message_id()
@@ -178,7 +205,7 @@ impl GraphClient {
             meta::graph::MARK_READ,
             &[("phone_number_id", phone_number_id)],
         )?;
-        let http = self.authorized(self.http.post(url).json(request));
+        let http = self.request(Method::POST, &url)?.json(request);
         let _: Value = read_json(send(http).await?).await?;
         Ok(())
     }

@@ -2,6 +2,10 @@
 //! (Meta page "Create a webhook endpoint", META.md §1.2).
 //!
 //! [`sign`] and [`verify`] live together so the sandbox and the tests never re-implement HMAC.
+//!
+//! The same HMAC, keyed with the app secret over the access token, is Graph's `appsecret_proof`
+//! ([`appsecret_proof`], [`verify_appsecret_proof`]): apps with "Require App Secret" on refuse
+//! calls without it (META.md §6.1; Graph's "Securing requests" page).
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -57,6 +61,29 @@ pub fn verify(
         Some(escaped) if mac(app_secret, &escaped).verify_slice(&expected).is_ok() => Ok(()),
         _ => Err(SignatureError::Mismatch),
     }
+}
+
+/// The query parameter Graph API calls carry the proof in.
+pub const APPSECRET_PROOF_PARAM: &str = "appsecret_proof";
+
+/// `appsecret_proof` for `access_token`: the lowercase hex HMAC-SHA256 of the token keyed with
+/// the app secret.
+pub fn appsecret_proof(app_secret: &[u8], access_token: &str) -> String {
+    hex::encode(
+        mac(app_secret, access_token.as_bytes())
+            .finalize()
+            .into_bytes(),
+    )
+}
+
+/// Whether `proof` is the `appsecret_proof` of `access_token` (hex, either case), checked in
+/// constant time.
+pub fn verify_appsecret_proof(app_secret: &[u8], access_token: &str, proof: &str) -> bool {
+    hex::decode(proof.trim()).is_ok_and(|expected| {
+        mac(app_secret, access_token.as_bytes())
+            .verify_slice(&expected)
+            .is_ok()
+    })
 }
 
 fn decode_header(header_value: Option<&str>) -> Result<Vec<u8>, SignatureError> {

@@ -285,6 +285,9 @@ pub struct SandboxConfig {
     pub partner_removed_shape: PartnerRemovedShape,
     /// How media hashes are written.
     pub media_sha256: Sha256Encoding,
+    /// Refuse Graph calls without a valid `appsecret_proof` (the Meta app's "Require App
+    /// Secret" setting). A proof that is given is always checked.
+    pub require_appsecret_proof: bool,
     /// History export knobs.
     pub history: HistoryConfig,
     /// Sandbox ms before a created template is approved on its own (`None`: only by control).
@@ -324,6 +327,7 @@ impl SandboxConfig {
             pair_rate: PairRate::default(),
             partner_removed_shape: PartnerRemovedShape::Coexistence,
             media_sha256: Sha256Encoding::Hex,
+            require_appsecret_proof: false,
             history: HistoryConfig::default(),
             template_review_ms: Some(60_000),
             inactivity_days: 14,

@@ -7,6 +7,9 @@ pub(crate) struct GraphFailure {
     pub(crate) code: i64,
     pub(crate) subcode: Option<i64>,
     pub(crate) details: String,
+    /// Graph's own `message` and `type`, for errors outside the WhatsApp code table (the
+    /// table's title and `OAuthException` otherwise).
+    pub(crate) message: Option<(String, &'static str)>,
 }
 
 impl GraphFailure {
@@ -15,6 +18,16 @@ impl GraphFailure {
             code,
             subcode: None,
             details: details.into(),
+            message: None,
+        }
+    }
+
+    /// A generic Graph error (not WhatsApp's table): its `message` and `type` as Graph writes
+    /// them; the message is also the details.
+    pub(crate) fn graph(code: i64, message: &str, type_: &'static str) -> Self {
+        GraphFailure {
+            message: Some((message.to_owned(), type_)),
+            ..GraphFailure::new(code, message)
         }
     }
 

@@ -481,3 +481,52 @@ async fn invalid_requests_are_refused_with_meta_codes() {
         (400, json!(131021))
     );
 }
+
+#[tokio::test]
+async fn appsecret_proof_is_checked_when_given_and_required_when_set() {
+    let (_rx, sb) = setup().await;
+    let pnid = coex(&sb);
+    let proof = meta::signature::appsecret_proof(common::SECRET.as_bytes(), common::TOKEN);
+    let path = |proof: &str| format!("/{pnid}?appsecret_proof={proof}");
+    let (status, _) = graph(&sb, "GET", &path(&proof), None).await;
+    assert_eq!(status, 200, "a right proof is accepted");
+    let (status, _) = graph(&sb, "GET", &format!("/{pnid}"), None).await;
+    assert_eq!(
+        status, 200,
+        "no proof is fine while the app does not require one"
+    );
+    let wrong = meta::signature::appsecret_proof(b"another-secret", common::TOKEN);
+    let (status, body) = graph(&sb, "GET", &path(&wrong), None).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], 100);
+    assert_eq!(body["error"]["type"], "GraphMethodException");
+    assert_eq!(
+        body["error"]["message"],
+        "Invalid appsecret_proof provided in the API argument"
+    );
+
+    // "Require App Secret" on: a call without a proof is refused, one with it goes through.
+    let r = sb
+        .control(
+            "POST",
+            "/settings",
+            Some(json!({"require_appsecret_proof": true})),
+        )
+        .await;
+    assert!(r.is_ok(), "{r:?}");
+    let req = json!({"messaging_product": "whatsapp", "to": CUSTOMER, "type": "text",
+                     "text": {"body": "hi"}});
+    let (status, body) = graph(&sb, "POST", &format!("/{pnid}/messages"), Some(req)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], 100);
+    assert_eq!(body["error"]["type"], "GraphMethodException");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("require an appsecret_proof"),
+        "{body}"
+    );
+    let (status, body) = graph(&sb, "GET", &path(&proof), None).await;
+    assert_eq!(status, 200, "{body}");
+}

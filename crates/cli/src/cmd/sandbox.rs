@@ -66,6 +66,10 @@ pub(crate) struct Args {
     /// Seed the phone app with an address book and six months of chats (default in auto mode).
     #[arg(long)]
     seed_phone: Option<bool>,
+    /// Refuse Graph calls without a valid `appsecret_proof`, as a Meta app with "Require App
+    /// Secret" does.
+    #[arg(long)]
+    require_appsecret_proof: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -104,6 +108,7 @@ fn config(args: &Args) -> SandboxConfig {
         CliShape::Coexistence => PartnerRemovedShape::Coexistence,
         CliShape::Reference => PartnerRemovedShape::Reference,
     };
+    cfg.require_appsecret_proof = args.require_appsecret_proof;
     if let Some(seed_phone) = args.seed_phone {
         cfg.seed_phone = seed_phone;
     }

@@ -4,6 +4,7 @@
 use bytes::Bytes;
 use meta::graph::media::{MediaInfo, UploadMediaResponse, upload_form};
 use meta::graph::{GET_MEDIA, UPLOAD_MEDIA};
+use reqwest::Method;
 
 use super::{GraphClient, GraphError, error_of, read_json, retry_after_ms, send};
 
@@ -18,7 +19,7 @@ impl GraphClient {
         let mut url = reqwest::Url::parse(&url).map_err(|e| GraphError::Url(e.to_string()))?;
         url.query_pairs_mut()
             .append_pair("phone_number_id", phone_number_id);
-        let request = self.authorized(self.http.get(url));
+        let request = self.request(Method::GET, url.as_str())?;
         read_json(send(request).await?).await
     }
 
@@ -29,7 +30,8 @@ impl GraphClient {
         url: &str,
         max_bytes: u64,
     ) -> Result<(Bytes, Option<String>), GraphError> {
-        let mut response = send(self.authorized(self.http.get(url))).await?;
+        // Meta's download URL is not a Graph API call: the bearer token alone.
+        let mut response = send(self.bearer(self.http.get(url))).await?;
         let status = response.status();
         if !status.is_success() {
             let retry_after_ms = retry_after_ms(response.headers());
@@ -74,7 +76,7 @@ impl GraphClient {
             .text(upload_form::MESSAGING_PRODUCT, "whatsapp")
             .text(upload_form::TYPE, mime_type.to_owned())
             .part(upload_form::FILE, part);
-        let request = self.authorized(self.http.post(url).multipart(form));
+        let request = self.request(Method::POST, &url)?.multipart(form);
         read_json(send(request).await?).await
     }
 }

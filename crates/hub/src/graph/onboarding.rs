@@ -10,6 +10,7 @@ use meta::graph::{
     EXCHANGE_TOKEN, GET_PHONE_NUMBER, LIST_PHONE_NUMBERS, REGISTER_PHONE_NUMBER, SMB_APP_DATA,
     SUBSCRIBE_APP,
 };
+use reqwest::Method;
 use serde_json::{Map, Value};
 
 use super::{GraphClient, GraphError, read_json, send};
@@ -51,7 +52,7 @@ impl GraphClient {
     /// `POST /{waba_id}/subscribed_apps`: webhooks of the business account reach this app.
     pub async fn subscribe_app(&self, waba_id: &str) -> Result<Value, GraphError> {
         let url = self.url(SUBSCRIBE_APP, &[("waba_id", waba_id)])?;
-        let request = self.authorized(self.http.post(url).json(&Map::new()));
+        let request = self.request(Method::POST, &url)?.json(&Map::new());
         read_json(send(request).await?).await
     }
 
@@ -62,7 +63,7 @@ impl GraphClient {
             "fields",
             "id,display_phone_number,verified_name,is_on_biz_app,platform_type,code_verification_status",
         )];
-        let request = self.authorized(self.http.get(with_query(&url, &fields)?));
+        let request = self.request(Method::GET, with_query(&url, &fields)?.as_str())?;
         read_json(send(request).await?).await
     }
 
@@ -73,7 +74,10 @@ impl GraphClient {
         fields: &str,
     ) -> Result<PhoneNumber, GraphError> {
         let url = self.url(GET_PHONE_NUMBER, &[("phone_number_id", phone_number_id)])?;
-        let request = self.authorized(self.http.get(with_query(&url, &[("fields", fields)])?));
+        let request = self.request(
+            Method::GET,
+            with_query(&url, &[("fields", fields)])?.as_str(),
+        )?;
         read_json(send(request).await?).await
     }
 
@@ -93,7 +97,7 @@ impl GraphClient {
             pin: pin.to_owned(),
             extra: Map::new(),
         };
-        let request = self.authorized(self.http.post(url).json(&body));
+        let request = self.request(Method::POST, &url)?.json(&body);
         read_json(send(request).await?).await
     }
 
@@ -106,7 +110,7 @@ impl GraphClient {
     ) -> Result<SmbAppDataResponse, GraphError> {
         let url = self.url(SMB_APP_DATA, &[("phone_number_id", phone_number_id)])?;
         let body = SmbAppDataRequest::new(sync_type);
-        let request = self.authorized(self.http.post(url).json(&body));
+        let request = self.request(Method::POST, &url)?.json(&body);
         read_json(send(request).await?).await
     }
 }

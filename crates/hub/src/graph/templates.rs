@@ -3,6 +3,7 @@
 
 use meta::graph::templates::{CreateTemplateResponse, Template, TemplateList};
 use meta::graph::{CREATE_TEMPLATE, LIST_TEMPLATES};
+use reqwest::Method;
 use serde_json::Value;
 
 use super::{GraphClient, GraphError, read_json, send};
@@ -18,7 +19,7 @@ impl GraphClient {
         url.push_str("?limit=100");
         let mut all = Vec::new();
         for _ in 0..MAX_PAGES {
-            let request = self.authorized(self.http.get(&url));
+            let request = self.request(Method::GET, &url)?;
             let page: TemplateList = read_json(send(request).await?).await?;
             let empty = page.data.is_empty();
             all.extend(page.data);
@@ -37,7 +38,7 @@ impl GraphClient {
         body: &Value,
     ) -> Result<CreateTemplateResponse, GraphError> {
         let url = self.url(CREATE_TEMPLATE, &[("waba_id", waba_id)])?;
-        let request = self.authorized(self.http.post(url).json(body));
+        let request = self.request(Method::POST, &url)?.json(body);
         read_json(send(request).await?).await
     }
 }

@@ -1,6 +1,6 @@
 //! `X-Hub-Signature-256` known answers, rejections and the escaped-Unicode rule.
 
-use meta::signature::{SignatureError, sign, verify};
+use meta::signature::{SignatureError, appsecret_proof, sign, verify, verify_appsecret_proof};
 
 const GITHUB_SECRET: &[u8] = b"It's a Secret to Everybody";
 const GITHUB_BODY: &[u8] = b"Hello, World!";
@@ -147,4 +147,29 @@ proptest::proptest! {
         proptest::prop_assert!(once.iter().all(|b| b.is_ascii()));
         proptest::prop_assert_eq!(meta::json::escape_non_ascii(&once), None);
     }
+}
+
+#[test]
+fn appsecret_proof_is_the_hex_hmac_of_the_token_keyed_with_the_app_secret() {
+    // Python: hmac.new(b"app-secret", b"EAAB-token", hashlib.sha256).hexdigest()
+    let known = "294c307ff2427ed2140908ec13f483ef7f7d7819a8fc32fb535cf6ada2327ab2";
+    assert_eq!(appsecret_proof(b"app-secret", "EAAB-token"), known);
+    assert!(verify_appsecret_proof(b"app-secret", "EAAB-token", known));
+    assert!(verify_appsecret_proof(
+        b"app-secret",
+        "EAAB-token",
+        &known.to_uppercase()
+    ));
+    assert!(!verify_appsecret_proof(b"app-secret", "other-token", known));
+    assert!(!verify_appsecret_proof(
+        b"other-secret",
+        "EAAB-token",
+        known
+    ));
+    assert!(!verify_appsecret_proof(
+        b"app-secret",
+        "EAAB-token",
+        "not hex"
+    ));
+    assert!(!verify_appsecret_proof(b"app-secret", "EAAB-token", ""));
 }

@@ -115,6 +115,7 @@ struct Settings {
     template_review_ms: Option<u64>,
     partner_removed_shape: PartnerRemovedShape,
     media_sha256: Sha256Encoding,
+    require_appsecret_proof: bool,
     bsuid: bool,
     inactivity_days: u64,
     status_timings: StatusTimings,
@@ -132,6 +133,7 @@ fn settings_of(shared: &Shared) -> Settings {
         template_review_ms: c.template_review_ms,
         partner_removed_shape: c.partner_removed_shape,
         media_sha256: c.media_sha256,
+        require_appsecret_proof: c.require_appsecret_proof,
         bsuid: c.bsuid,
         inactivity_days: c.inactivity_days,
         status_timings: c.status_timings.clone(),
@@ -164,6 +166,7 @@ pub(crate) async fn set_settings(
     c.template_review_ms = new.template_review_ms;
     c.partner_removed_shape = new.partner_removed_shape;
     c.media_sha256 = new.media_sha256;
+    c.require_appsecret_proof = new.require_appsecret_proof;
     c.bsuid = new.bsuid;
     c.inactivity_days = new.inactivity_days;
     c.status_timings = new.status_timings.clone();

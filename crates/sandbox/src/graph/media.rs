@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::error::GraphFailure;
-use crate::graph::{GraphResult, authorize, ok};
+use crate::graph::{GraphResult, authorize, authorize_token, ok};
 use crate::server::Shared;
 use crate::state::media::is_supported_mime;
 
@@ -18,11 +18,12 @@ use crate::state::media::is_supported_mime;
 pub(crate) async fn upload_route(
     State(shared): State<Arc<Shared>>,
     Path((_version, pnid)): Path<(String, String)>,
+    Query(query): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let result = async {
-        authorize(&shared, &headers)?;
+        authorize(&shared, &headers, &query)?;
         let multipart = multipart.map_err(|e| {
             GraphFailure::invalid_parameter(format!(
                 "Invalid parameter: expected multipart/form-data ({e})"
@@ -144,7 +145,8 @@ pub(crate) async fn download(
     Query(query): Query<BTreeMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(failure) = authorize(&shared, &headers) {
+    // The download URL is not a Graph API call: the bearer token alone (Meta's media page).
+    if let Err(failure) = authorize_token(&shared, &headers) {
         return failure.into_response();
     }
     let world = shared.world();

@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::rig::{CUSTOMER, error_code, rig, template, text};
+use super::rig::{CUSTOMER, error_code, rig, rig_with, template, text};
 
 #[tokio::test]
 async fn a_text_is_queued_at_once_then_sent_and_statuses_advance_it() {
@@ -262,5 +262,21 @@ async fn every_outbound_type_goes_out_in_metas_shape() {
         "{sent:?}"
     );
     assert_eq!(sent[6]["request"]["context"]["message_id"], inbound);
+    rig.stop().await;
+}
+
+#[tokio::test]
+async fn graph_calls_carry_the_appsecret_proof_a_meta_app_may_require() {
+    // The Meta app has "Require App Secret" on: calls without a valid proof are refused.
+    let rig = rig_with(|s| s.require_appsecret_proof = true, |_| {}).await;
+    rig.sync_templates().await;
+    let templates = rig.list("/api/v1/templates").await;
+    assert!(!templates.is_empty(), "the template sync went through");
+    let chat = rig.customer_says(CUSTOMER, "hi").await;
+    let m = rig.send(chat, text("proven"), StatusCode::ACCEPTED).await;
+    let idle = rig.run_outbox().await;
+    assert_eq!((idle.accepted, idle.failed), (1, 0), "{idle:?}");
+    let sent = rig.message(m["id"].as_str().unwrap()).await;
+    assert!(sent["wamid"].is_string(), "{sent}");
     rig.stop().await;
 }
