@@ -22,12 +22,18 @@ fn create_user(data_dir: &Path, extra: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("coexist admin runs");
-    child
+    // A command refused before it reads stdin (a bad flag) may have exited already: the pipe
+    // is then closed, which is not this test's failure.
+    let written = child
         .stdin
         .take()
         .expect("stdin")
-        .write_all(stdin.as_bytes())
-        .expect("write stdin");
+        .write_all(stdin.as_bytes());
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        panic!("write stdin: {e}");
+    }
     child.wait_with_output().expect("coexist admin ends")
 }
 
