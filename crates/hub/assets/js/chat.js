@@ -14,15 +14,17 @@ let root;
 let current = null;
 
 /** Opens a small menu under `button`; `build(menu, close)` fills it. Escape, a click outside or
- *  choosing an item closes it and gives focus back to the button. */
-export function openMenu(button, build) {
+ *  choosing an item closes it and gives focus back to the button. A popup that holds more than
+ *  menu items (a field, a button, text) is a `dialog` named `label`, not a `menu`: a menu may only
+ *  own menu items. */
+export function openMenu(button, build, { role = 'menu', label = null } = {}) {
   const existing = button.parentElement.querySelector(':scope > .menu');
   if (existing) {
     existing.remove();
     button.setAttribute('aria-expanded', 'false');
     return;
   }
-  const menu = h('div', { class: 'menu', role: 'menu' });
+  const menu = h('div', { class: 'menu', role, 'aria-label': label });
   const close = (refocus = true) => {
     menu.remove();
     button.setAttribute('aria-expanded', 'false');
@@ -106,10 +108,12 @@ function snoozeUntil(date) {
 }
 
 function buildSnoozeMenu(menu, close) {
-  menu.append(h('div', { class: 'menu-title', text: 'Snooze until' }));
-  for (const [label, date] of snoozeChoices()) menu.append(menuItem(label, () => { close(); snoozeUntil(date); }));
-  const input = h('input', { type: 'datetime-local', 'aria-label': 'Snooze until a date and time' });
-  menu.append(h('hr'), h('div', { class: 'field' }, h('label', { text: 'Pick a time' }), input),
+  menu.append(h('div', { class: 'menu-title', id: 'snooze-title', text: 'Snooze until' }));
+  const items = h('div', { role: 'menu', 'aria-labelledby': 'snooze-title' });
+  for (const [label, date] of snoozeChoices()) items.append(menuItem(label, () => { close(); snoozeUntil(date); }));
+  menu.append(items);
+  const input = h('input', { type: 'datetime-local', id: 'snooze-at', 'aria-label': 'Snooze until a date and time' });
+  menu.append(h('hr'), h('div', { class: 'field' }, h('label', { for: 'snooze-at', text: 'Pick a time' }), input),
     h('button', { type: 'button', class: 'btn small primary', onclick: () => {
       const d = new Date(input.value);
       if (Number.isNaN(d.getTime())) return toast('Pick a date and time first', true);
@@ -136,9 +140,11 @@ async function setLabels(labels) {
 function buildLabelMenu(menu, close) {
   const mine = new Set(current.chat.labels || []);
   const known = new Set([...state.labels.map((l) => l.label || l.name || l), ...mine]);
-  menu.append(h('div', { class: 'menu-title', text: 'Labels' }));
+  menu.append(h('div', { class: 'menu-title', id: 'labels-title', text: 'Labels' }));
+  const items = h('div', { role: 'menu', 'aria-labelledby': 'labels-title' });
+  if (known.size) menu.append(items);
   for (const label of [...known].sort()) {
-    menu.append(menuItem(label, () => {
+    items.append(menuItem(label, () => {
       if (mine.has(label)) mine.delete(label);
       else mine.add(label);
       close();
@@ -160,16 +166,20 @@ function buildLabelMenu(menu, close) {
 
 export function openLabels() {
   const button = root.querySelector('[data-action="labels"]');
-  if (button) openMenu(button, buildLabelMenu);
+  if (button) openMenu(button, buildLabelMenu, LABELS_POPUP);
 }
 
 export function openSnooze() {
   const button = root.querySelector('[data-action="snooze"]');
-  if (button) openMenu(button, buildSnoozeMenu);
+  if (button) openMenu(button, buildSnoozeMenu, SNOOZE_POPUP);
 }
 
+// Snooze and labels also hold a field: dialogs holding a menu (see `openMenu`).
+const SNOOZE_POPUP = { role: 'dialog', label: 'Snooze' };
+const LABELS_POPUP = { role: 'dialog', label: 'Labels' };
+
 function actionButton(action, iconName, label, onclick, extra = {}) {
-  return h('button', { type: 'button', class: 'btn small', dataset: { action }, onclick, 'aria-haspopup': extra.menu ? 'menu' : null, 'aria-expanded': extra.menu ? 'false' : null, title: extra.title || label },
+  return h('button', { type: 'button', class: 'btn small', dataset: { action }, onclick, 'aria-haspopup': extra.menu || null, 'aria-expanded': extra.menu ? 'false' : null, title: extra.title || label },
     icon(iconName), h('span', { class: 'lbl', text: label }));
 }
 
@@ -184,7 +194,7 @@ function renderHeader(chat) {
   if (chat.contact && chat.contact.name && chat.contact.profile_name && chat.contact.profile_name !== chat.contact.name) sub.push(`~${chat.contact.profile_name}`);
   if (number) sub.push(`to ${phone(number.display_phone_number) || number.phone_number_id}`);
   const resolved = chat.status === 'resolved';
-  const assign = actionButton('assign', 'assign', chat.assignee ? chat.assignee.name : 'Assign', (e) => openMenu(e.currentTarget, buildAssignMenu), { menu: true, title: 'Assign (a assigns to you)' });
+  const assign = actionButton('assign', 'assign', chat.assignee ? chat.assignee.name : 'Assign', (e) => openMenu(e.currentTarget, buildAssignMenu), { menu: 'menu', title: 'Assign (a assigns to you)' });
   return h('header', { class: 'chat-head' },
     h('button', { class: 'icon-btn back', type: 'button', 'aria-label': 'Back to the chat list', onclick: () => emit('nav:list') }, icon('back')),
     avatar(name, chat.contact && chat.contact.id ? chat.contact.id : chat.id),
@@ -192,8 +202,8 @@ function renderHeader(chat) {
     h('div', { class: 'chat-actions' },
       dropdown(assign),
       actionButton('resolve', resolved ? 'reopen' : 'resolve', resolved ? 'Reopen' : 'Resolve', toggleResolved, { title: resolved ? 'Reopen (e)' : 'Resolve (e)' }),
-      dropdown(actionButton('snooze', 'snooze', 'Snooze', (e) => openMenu(e.currentTarget, buildSnoozeMenu), { menu: true, title: 'Snooze (z)' })),
-      dropdown(actionButton('labels', 'tag', 'Labels', (e) => openMenu(e.currentTarget, buildLabelMenu), { menu: true, title: 'Labels (l)' })),
+      dropdown(actionButton('snooze', 'snooze', 'Snooze', (e) => openMenu(e.currentTarget, buildSnoozeMenu, SNOOZE_POPUP), { menu: 'dialog', title: 'Snooze (z)' })),
+      dropdown(actionButton('labels', 'tag', 'Labels', (e) => openMenu(e.currentTarget, buildLabelMenu, LABELS_POPUP), { menu: 'dialog', title: 'Labels (l)' })),
       h('button', { class: 'icon-btn', type: 'button', id: 'panel-toggle', 'aria-label': 'Contact details (i)', title: 'Contact details (i)', 'aria-pressed': String(!document.getElementById('panel').hidden), onclick: () => emit('panel:toggle') }, icon('panel'))));
 }
 
@@ -252,7 +262,7 @@ export async function openChat(id, opts = {}) {
     return;
   }
   if (state.openChatId !== id) return;
-  const threadEl = h('div', { class: 'thread', id: 'thread', role: 'region', 'aria-label': 'Messages', tabindex: '-1' });
+  const threadEl = h('div', { class: 'thread', id: 'thread', role: 'region', 'aria-label': 'Messages', tabindex: '0' });
   const composerEl = h('div', { class: 'composer' });
   clear(root).append(renderHeader(chat), renderWindowBar(chat), threadEl, composerEl);
   const thread = new Thread(threadEl, chat, { onReply: (m) => current?.composer.replyTo(m), announce: (t) => emit('announce', t) });

@@ -92,7 +92,7 @@ function renderChips() {
     const button = h('button', { type: 'button', class: `number-chip ${lifecycle}`, 'aria-haspopup': 'dialog', 'aria-expanded': 'false',
       'aria-label': `${numberLabel(n)}: ${LIFECYCLE[lifecycle] || lifecycle}. Show details.` },
       h('span', { class: 'dot' }), numberLabel(n), h('span', { class: 'state', text: LIFECYCLE[lifecycle] || lifecycle }));
-    button.addEventListener('click', () => openMenu(button, (menu) => chipDetails(menu, n)));
+    button.addEventListener('click', () => openMenu(button, (menu) => chipDetails(menu, n), { role: 'dialog', label: numberLabel(n) }));
     el.append(h('div', { class: 'dropdown' }, button));
   }
 }

@@ -76,7 +76,7 @@ export function toast({ text, error = false, action = null }) {
 export function initNotify() {
   button = document.getElementById('notif-btn');
   badge = document.getElementById('notif-count');
-  button.addEventListener('click', () => openMenu(button, buildMenu));
+  button.addEventListener('click', () => openMenu(button, buildMenu, { role: 'dialog', label: 'Notifications' }));
   on('toast', toast);
   const announcer = document.getElementById('announcer');
   on('announce', (text) => {
