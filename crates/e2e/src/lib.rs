@@ -1,7 +1,7 @@
 //! Browser tests of the web inbox: a sandbox playing Meta and a hub in this process, real
 //! headless Chromium driven through chromedriver. The tests live in `tests/browser.rs` and
-//! `tests/chat_actions.rs` (and the onboarding in `tests/onboarding.rs`); this library is their
-//! harness.
+//! `tests/chat_actions.rs` (the onboarding in `tests/onboarding.rs`, the axe-core accessibility
+//! check in `tests/accessibility.rs`); this library is their harness.
 //!
 //! - [`browser`]: chromedriver and Chromium, waits that poll the DOM, screenshots.
 //! - [`inbox`]: an agent's steps in the inbox (sign in, open a chat, press a shortcut).
