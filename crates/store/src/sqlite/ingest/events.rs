@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use coexist_core::time::Timestamp;
 use rusqlite::{Connection, ToSql, params_from_iter};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::sqlite::error::DbResult;
@@ -34,7 +35,9 @@ pub(super) struct Subject {
 struct Pending {
     kind: &'static str,
     subject: Subject,
-    data: Map<String, Value>,
+    /// A [`EventLog::push`]ed event's data, already written out; `None` for a merged event,
+    /// whose data is its list of changes.
+    data: Option<String>,
     changes: Vec<&'static str>,
 }
 
@@ -50,13 +53,31 @@ impl EventLog {
     /// One event per call; `data` is a JSON object.
     pub(super) fn push(&mut self, kind: &'static str, subject: Subject, data: Value) {
         let data = match data {
-            Value::Object(map) => map,
-            other => Map::from_iter([("value".to_owned(), other)]),
+            Value::Object(map) => Value::Object(map),
+            other => Value::Object(Map::from_iter([("value".to_owned(), other)])),
         };
+        self.push_text(kind, subject, data.to_string());
+    }
+
+    /// One event per call, its data written straight from `data`, with no [`Value`] in
+    /// between (the hot path: one `message.created` per live message). `data` must serialize
+    /// as an object whose fields are in name order, so that the text is what [`EventLog::push`]
+    /// would write (a [`Value`]'s keys are sorted).
+    pub(super) fn push_serialized(
+        &mut self,
+        kind: &'static str,
+        subject: Subject,
+        data: &impl Serialize,
+    ) -> DbResult<()> {
+        self.push_text(kind, subject, serde_json::to_string(data)?);
+        Ok(())
+    }
+
+    fn push_text(&mut self, kind: &'static str, subject: Subject, data: String) {
         self.list.push(Pending {
             kind,
             subject,
-            data,
+            data: Some(data),
             changes: Vec::new(),
         });
     }
@@ -73,7 +94,7 @@ impl EventLog {
             self.list.push(Pending {
                 kind,
                 subject,
-                data: Map::new(),
+                data: None,
                 changes: Vec::new(),
             });
             self.list.len() - 1
@@ -87,7 +108,11 @@ impl EventLog {
     /// Appends every event to the `events` table; each gets the next stream position, in the
     /// order of the list.
     pub(super) fn flush(self, conn: &Connection, at: Timestamp) -> DbResult<()> {
-        let rows: Vec<Row> = self.list.into_iter().map(|e| Row::of(e, at)).collect();
+        let rows: Vec<Row> = self
+            .list
+            .into_iter()
+            .map(|e| Row::of(e, at))
+            .collect::<DbResult<_>>()?;
         // Several rows per INSERT: `events` is AUTOINCREMENT, so each statement also reads and
         // writes `sqlite_sequence`; one statement per few rows pays that once. A multi-row
         // VALUES inserts its rows in order, so positions keep the order of the list. It is
@@ -118,22 +143,31 @@ struct Row {
     data: String,
 }
 
+/// A merged event's data: `{"changes": [...]}`.
+#[derive(Serialize)]
+struct Changes<'a> {
+    changes: &'a [&'static str],
+}
+
 impl Row {
-    fn of(mut e: Pending, at: Timestamp) -> Row {
-        if !e.changes.is_empty() {
-            let changes = e.changes.iter().map(|c| Value::from(*c)).collect();
-            e.data.insert("changes".to_owned(), Value::Array(changes));
-        }
+    fn of(e: Pending, at: Timestamp) -> DbResult<Row> {
+        let data = match e.data {
+            Some(data) => data,
+            None if e.changes.is_empty() => "{}".to_owned(),
+            None => serde_json::to_string(&Changes {
+                changes: &e.changes,
+            })?,
+        };
         let s = e.subject;
-        Row {
+        Ok(Row {
             org: s.org,
             kind: e.kind,
             at: at.0,
             number: s.number,
             chat: s.chat,
             message: s.message,
-            data: Value::Object(e.data).to_string(),
-        }
+            data,
+        })
     }
 
     fn values(&self) -> [&dyn ToSql; 7] {

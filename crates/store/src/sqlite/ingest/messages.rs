@@ -3,9 +3,9 @@
 //! arrived before it.
 
 use coexist_core::ingest::{JsonText, NewMessage};
-use coexist_core::message::Origin;
+use coexist_core::message::{Direction, Origin};
 use rusqlite::{OptionalExtension, params};
-use serde_json::json;
+use serde::Serialize;
 
 use super::events::{CHAT_UPDATED, MESSAGE_CREATED, Subject};
 use super::numbers::NumberCtx;
@@ -55,6 +55,17 @@ impl ChatDelta {
     }
 }
 
+/// `message.created`'s data. Its fields are in name order (see [`EventLog::push_serialized`]).
+///
+/// [`EventLog::push_serialized`]: super::events::EventLog::push_serialized
+#[derive(Serialize)]
+struct Created<'a> {
+    direction: Direction,
+    origin: Origin,
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
 /// Whether an origin is specific to coexistence numbers.
 fn coexistence_only(origin: Origin) -> bool {
     matches!(origin, Origin::BusinessApp | Origin::History)
@@ -85,12 +96,13 @@ impl Ingest<'_> {
                 message: Some(id),
                 ..Self::chat_subject(n, chat)
             };
-            let data = json!({
-                "origin": m.origin,
-                "direction": m.direction,
-                "type": m.kind,
-            });
-            self.events.push(MESSAGE_CREATED, subject, data);
+            let data = Created {
+                direction: m.direction,
+                origin: m.origin,
+                kind: &m.kind,
+            };
+            self.events
+                .push_serialized(MESSAGE_CREATED, subject, &data)?;
         }
         self.apply_pending_statuses(n, id, &m.wamid, m.status)?;
         self.apply_pending_amendments(n, id, &m.wamid)?;
@@ -288,5 +300,24 @@ impl Ingest<'_> {
             .prepare_cached("SELECT id, chat_id FROM messages WHERE number_id = ?1 AND wamid = ?2")?
             .query_row(params![number, wamid], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use coexist_core::message::{Direction, Origin};
+    use serde_json::json;
+
+    use super::Created;
+
+    #[test]
+    fn message_created_data_is_written_as_its_json_value_would_be() {
+        let data = Created {
+            direction: Direction::Inbound,
+            origin: Origin::Customer,
+            kind: "te\"xt",
+        };
+        let value = json!({"origin": "customer", "direction": "inbound", "type": "te\"xt"});
+        assert_eq!(serde_json::to_string(&data).unwrap(), value.to_string());
     }
 }
