@@ -152,11 +152,15 @@ fn debug_json<T: std::fmt::Debug>(value: &T) -> Value {
 }
 
 /// The type name, the type-named object and the text of a message's content, read from the
-/// message's own JSON (`raw`), so unknown types keep their object too.
-fn content_parts(content: &MessageContent, raw: &Value) -> (String, Option<Value>, Option<String>) {
+/// message's own JSON (`raw`), so unknown types keep their object too. The object is borrowed:
+/// a message writes it out as text ([`JsonText`]) and needs no copy of it.
+fn content_parts<'r>(
+    content: &MessageContent,
+    raw: &'r Value,
+) -> (String, Option<&'r Value>, Option<String>) {
     let kind = content.type_name().to_owned();
-    let object = raw.get(&kind).cloned();
-    let text = text_of(&kind, object.as_ref());
+    let object = raw.get(&kind);
+    let text = text_of(&kind, object);
     (kind, object, text)
 }
 
@@ -215,7 +219,7 @@ fn amendment_kind(content: &MessageContent) -> Option<(String, AmendmentKind)> {
                 Some(m) => {
                     let raw = to_json(m);
                     let (kind, object, _) = content_parts(&m.content, &raw);
-                    (kind, object)
+                    (kind, object.cloned())
                 }
                 None => ("unknown".to_owned(), None),
             };
@@ -407,6 +411,7 @@ fn history_message(number: &NumberRef, thread: &str, m: &HistoryMessage) -> Chan
 fn history_media(number: NumberRef, m: &InboundMessage) -> Change {
     let raw = to_json(m);
     let (kind, content, text) = content_parts(&m.content, &raw);
+    let content = content.cloned();
     let business = number.display_phone_number.as_deref();
     let from = m.from.as_ref().map(|w| normalize_digits(w.as_str()));
     let outbound = from.as_deref().is_some_and(|f| Some(f) == business);
