@@ -63,6 +63,29 @@ fn bench_ingest_runs_verifies_and_prints_its_summary() {
     assert_eq!(json["per_run"][0]["hub"]["errors"], 0, "{json}");
 }
 
+/// With Meta's batching: several messages per webhook, every one verified stored once.
+#[test]
+fn bench_ingest_with_batched_webhooks_verifies_every_message() {
+    let output = bench(&[
+        "ingest",
+        "--messages",
+        "1003",
+        "--per-webhook",
+        "10",
+        "--warmup",
+        "50",
+        "--connections",
+        "4",
+        "--runs",
+        "1",
+    ]);
+    let json = summary(&output, "ingest");
+    assert_eq!(json["per_webhook"], 10);
+    assert_eq!(json["messages"], 1003);
+    assert_eq!(json["verified"], true);
+    assert_eq!(json["per_run"][0]["hub"]["errors"], 0, "{json}");
+}
+
 #[test]
 fn bench_history_keeps_its_data_for_bench_reads() {
     let dir = tempfile::tempdir().unwrap();

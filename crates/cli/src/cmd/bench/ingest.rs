@@ -1,4 +1,5 @@
-//! `coexist bench ingest`: signed live webhooks (one message each, distinct wamids and contacts)
+//! `coexist bench ingest`: signed live webhooks (one message each by default, or several as Meta
+//! batches them; distinct wamids and contacts)
 //! from N concurrent keep-alive connections into a hub on a fresh data directory (durable
 //! SQLite), and the same load into a bare HTTP server that only reads the body and answers 200
 //! (the baseline), in the same run. Afterwards the hub is killed and every acknowledged wamid
@@ -18,16 +19,20 @@ use super::verify;
 /// Flags of `coexist bench ingest`.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct IngestArgs {
-    /// Webhooks (one message each) measured per run
+    /// Messages measured per run (one per webhook unless --per-webhook)
     #[arg(long, default_value_t = 100_000)]
     messages: u64,
+    /// Messages in each webhook: 1 (the worst case, the default), or more as Meta batches
+    /// updates under load ("a maximum of 1000 updates" per request)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    per_webhook: u64,
     /// Runs; medians are reported
     #[arg(long, default_value_t = 5)]
     runs: u32,
     /// Concurrent keep-alive connections
     #[arg(long, default_value_t = 64)]
     connections: usize,
-    /// Webhooks sent before measuring (connections open, caches warm); verified too
+    /// Messages sent before measuring (connections open, caches warm); verified too
     #[arg(long, default_value_t = 2_000)]
     warmup: u64,
     /// Seed of the generated traffic
@@ -42,50 +47,56 @@ struct Side {
     latency: Latency,
     errors: usize,
     cpu: CpuShare,
-    /// The server's CPU time per answered request (one message each), in microseconds.
+    /// The server's CPU time per message, in microseconds.
     cpu_us_per_message: f64,
 }
 
 impl Side {
-    fn of(result: &LoadResult, cpu: CpuShare) -> Side {
+    /// `messages`: how many messages the measured webhooks carried in all (every webhook is
+    /// answered, with 200 or an error counted in `errors`).
+    fn of(result: &LoadResult, cpu: CpuShare, messages: u64) -> Side {
+        let messages = messages.max(1) as f64;
         Side {
-            messages_per_s: result.answers.len() as f64 / result.elapsed.as_secs_f64(),
+            messages_per_s: messages / result.elapsed.as_secs_f64(),
             latency: Latency::of(&result.sorted_ms()),
             errors: result.answers.len() - result.ok(),
-            cpu_us_per_message: cpu.server_seconds * 1e6 / result.answers.len().max(1) as f64,
+            cpu_us_per_message: cpu.server_seconds * 1e6 / messages,
             cpu,
         }
     }
 }
 
-/// The traffic of every run: warm-up and measured webhooks with their wamids.
+/// The traffic of every run: warm-up and measured webhooks with the wamids each carries.
 struct Traffic {
     warm: Arc<Vec<Signed>>,
     measured: Arc<Vec<Signed>>,
-    wamids: Vec<String>,
+    wamids: Vec<Vec<String>>,
+    messages: u64,
 }
 
 fn traffic(args: &IngestArgs) -> Traffic {
-    let warm = payloads::live_messages(0, args.warmup, args.seed);
-    let measured = payloads::live_messages(args.warmup, args.messages, args.seed);
+    let warm = payloads::live_messages(0, args.warmup, args.per_webhook, args.seed);
+    let measured = payloads::live_messages(args.warmup, args.messages, args.per_webhook, args.seed);
     let wamids = warm
         .iter()
         .chain(&measured)
         .map(|(w, _)| w.clone())
         .collect();
-    let strip = |v: Vec<(String, Signed)>| Arc::new(v.into_iter().map(|(_, s)| s).collect());
+    let strip = |v: Vec<(Vec<String>, Signed)>| Arc::new(v.into_iter().map(|(_, s)| s).collect());
     Traffic {
         warm: strip(warm),
         measured: strip(measured),
         wamids,
+        messages: args.messages,
     }
 }
 
 pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
     println!(
-        "coexist bench ingest: {} signed webhooks (1 message each) per run after {} warm-up, \
+        "coexist bench ingest: {} messages in signed webhooks ({} each) per run after {} warm-up, \
          {} connections, {} runs, {} cores",
         args.messages,
+        args.per_webhook,
         args.warmup,
         args.connections,
         args.runs,
@@ -152,7 +163,7 @@ async fn measure_baseline(args: &IngestArgs, traffic: &Traffic) -> anyhow::Resul
     let server = procs::start_baseline()?;
     let (_, measured, cpu) = warm_and_measure(&server, traffic, args.connections).await?;
     server.kill()?;
-    Ok(Side::of(&measured, cpu))
+    Ok(Side::of(&measured, cpu, traffic.messages))
 }
 
 /// The hub on a fresh data directory; after the load it is killed and its database checked.
@@ -171,13 +182,14 @@ async fn measure_hub(args: &IngestArgs, traffic: &Traffic) -> anyhow::Result<(Si
         .chain(&measured.answers)
         .zip(&traffic.wamids)
         .filter(|(a, _)| a.status == 200)
-        .map(|(_, w)| w.clone())
+        .flat_map(|(_, w)| w.iter().cloned())
         .collect();
+    let sent: u64 = traffic.wamids.iter().map(|w| w.len() as u64).sum();
     let (store, org) = verify::open(dir.path()).await?;
-    verify::acknowledged_exactly_once(&store, org, &acknowledged, traffic.wamids.len() as u64)
+    verify::acknowledged_exactly_once(&store, org, &acknowledged, sent)
         .await
         .context("verifying the hub's database after the run")?;
-    Ok((Side::of(&measured, cpu), rss_mib))
+    Ok((Side::of(&measured, cpu, traffic.messages), rss_mib))
 }
 
 fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
@@ -212,6 +224,7 @@ fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
         &json!({
             "runs": runs.len(),
             "messages": args.messages,
+            "per_webhook": args.per_webhook,
             "connections": args.connections,
             "cores": procs::cores(),
             "hub": {"messages_per_s": hub_rate, "latency": hub_latency,

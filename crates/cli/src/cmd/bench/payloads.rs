@@ -1,5 +1,5 @@
 //! Realistic webhook bodies in Meta's shape, signed like Meta signs them: live `messages`
-//! webhooks (one message each) and `history` chunks (threads, phases, out-of-order
+//! webhooks (one message each, or several when Meta batches) and `history` chunks (threads, phases, out-of-order
 //! `chunk_order`, `progress`). Generated from a seed, so runs are comparable.
 
 use bytes::Bytes;
@@ -67,30 +67,54 @@ fn text(rng: &mut ChaCha8Rng) -> String {
 }
 
 fn envelope(field: &str, value: Value) -> Value {
+    envelope_of(field, vec![value])
+}
+
+/// One entry with a change per value (how Meta batches several updates in one request).
+fn envelope_of(field: &str, values: Vec<Value>) -> Value {
+    let changes: Vec<Value> = values
+        .into_iter()
+        .map(|value| json!({"field": field, "value": value}))
+        .collect();
     json!({"object": "whatsapp_business_account",
-           "entry": [{"id": WABA_ID, "changes": [{"field": field, "value": value}]}]})
+           "entry": [{"id": WABA_ID, "changes": changes}]})
 }
 
 fn metadata() -> Value {
     json!({"display_phone_number": DISPLAY_NUMBER, "phone_number_id": PHONE_NUMBER_ID})
 }
 
-/// `count` live webhooks, one customer text each, every one from a distinct contact with a
-/// distinct wamid (`offset` separates warm-up from measured traffic).
-pub(crate) fn live_messages(offset: u64, count: u64, seed: u64) -> Vec<(String, Signed)> {
+/// Live webhooks carrying `count` customer texts in all, `per_webhook` in each (one change per
+/// message, as Meta batches updates; the last webhook may hold fewer), every message from a
+/// distinct contact with a distinct wamid (`offset` separates warm-up from measured traffic).
+/// Each webhook comes with the wamids it carries.
+pub(crate) fn live_messages(
+    offset: u64,
+    count: u64,
+    per_webhook: u64,
+    seed: u64,
+) -> Vec<(Vec<String>, Signed)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ offset);
+    let per_webhook = per_webhook.max(1);
     (offset..offset + count)
-        .map(|n| {
-            let id = wamid('L', n);
-            let from = wa_id(n);
-            let value = json!({
-                "messaging_product": "whatsapp",
-                "metadata": metadata(),
-                "contacts": [{"profile": {"name": format!("Customer {n}")}, "wa_id": from}],
-                "messages": [{"from": from, "id": id, "timestamp": (NOW_S + (n as i64 % 3_600)).to_string(),
-                              "type": "text", "text": {"body": text(&mut rng)}}]
-            });
-            (id, Signed::new(&envelope("messages", value)))
+        .step_by(usize::try_from(per_webhook).unwrap_or(usize::MAX))
+        .map(|first| {
+            let last = (first + per_webhook).min(offset + count);
+            let (wamids, values): (Vec<String>, Vec<Value>) = (first..last)
+                .map(|n| {
+                    let id = wamid('L', n);
+                    let from = wa_id(n);
+                    let value = json!({
+                        "messaging_product": "whatsapp",
+                        "metadata": metadata(),
+                        "contacts": [{"profile": {"name": format!("Customer {n}")}, "wa_id": from}],
+                        "messages": [{"from": from, "id": id, "timestamp": (NOW_S + (n as i64 % 3_600)).to_string(),
+                                      "type": "text", "text": {"body": text(&mut rng)}}]
+                    });
+                    (id, value)
+                })
+                .unzip();
+            (wamids, Signed::new(&envelope_of("messages", values)))
         })
         .collect()
 }
@@ -244,18 +268,41 @@ mod tests {
 
     #[test]
     fn live_webhooks_verify_and_carry_one_distinct_message_each() {
-        let bodies = live_messages(10, 50, 7);
+        let bodies = live_messages(10, 50, 1, 7);
+        assert_eq!(bodies.len(), 50);
         let mut wamids = std::collections::BTreeSet::new();
-        for (wamid, signed) in &bodies {
+        for (carried, signed) in &bodies {
             let header = Some(signed.signature.as_str());
             meta::signature::verify(super::APP_SECRET.as_bytes(), header, &signed.body).unwrap();
             let changes = read_webhook(&signed.body, Timestamp(0)).unwrap();
             assert!(
-                matches!(&changes[..], [Change::Message(m)] if &m.wamid == wamid),
+                matches!(&changes[..], [Change::Message(m)] if [&m.wamid] == carried.iter().collect::<Vec<_>>()[..]),
                 "{changes:?}"
             );
-            assert!(wamids.insert(wamid.clone()));
+            assert!(wamids.insert(carried[0].clone()));
         }
+    }
+
+    #[test]
+    fn batched_live_webhooks_carry_their_messages_each_once() {
+        let bodies = live_messages(0, 23, 5, 7);
+        assert_eq!(bodies.len(), 5, "4 webhooks of 5 and one of 3");
+        let mut wamids = std::collections::BTreeSet::new();
+        for (carried, signed) in &bodies {
+            let changes = read_webhook(&signed.body, Timestamp(0)).unwrap();
+            let read: Vec<&String> = changes
+                .iter()
+                .map(|c| match c {
+                    Change::Message(m) => &m.wamid,
+                    other => panic!("unexpected {other:?}"),
+                })
+                .collect();
+            assert_eq!(read, carried.iter().collect::<Vec<_>>());
+            for w in carried {
+                assert!(wamids.insert(w.clone()));
+            }
+        }
+        assert_eq!(wamids.len(), 23);
     }
 
     #[test]
