@@ -19,6 +19,20 @@ pub async fn agent(ctx: &Ctx, email: &str, name: &str) -> Result<Arc<Browser>> {
     Ok(b)
 }
 
+/// Creates the admin Ada (signing in with [`PASSWORD`]), signs her in on a new browser window
+/// of `size` and opens the admin's numbers page.
+pub async fn admin(ctx: &Ctx, size: (u32, u32)) -> Result<Arc<Browser>> {
+    ctx.stack
+        .user("ada@example.com", "Ada Admin", "admin")
+        .await?;
+    let b = ctx.browser(size.0, size.1).await?;
+    b.sign_in(&ctx.stack.base(), "ada@example.com", PASSWORD)
+        .await?;
+    b.click("#admin-link").await?;
+    b.wait_text("h1", "Numbers").await?;
+    Ok(b)
+}
+
 /// Clicks the chat-list row whose name contains `name` and waits for the chat to open.
 pub async fn open_row(b: &Browser, name: &str) -> Result<()> {
     b.wait_text(".chat-row .row-name", name).await?;

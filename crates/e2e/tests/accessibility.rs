@@ -19,7 +19,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use e2e::inbox::{DESKTOP, agent, open_row, shortcut};
+use e2e::inbox::{DESKTOP, admin, agent, open_row, shortcut};
 use e2e::{Browser, PASSWORD, StackOptions, run};
 use serde_json::{Value, json};
 
@@ -272,14 +272,7 @@ async fn the_connect_a_number_page_has_no_accessibility_violations() {
             axe: &axe,
             found: Vec::new(),
         };
-        ctx.stack
-            .user("ada@example.com", "Ada Admin", "admin")
-            .await?;
-        let b = ctx.browser(DESKTOP.0, DESKTOP.1).await?;
-        b.sign_in(&ctx.stack.base(), "ada@example.com", PASSWORD)
-            .await?;
-        b.click("#admin-link").await?;
-        b.wait_text("h1", "Numbers").await?;
+        let b = admin(ctx, DESKTOP).await?;
         audit.check(&b, "numbers").await?;
         b.click("#connect-link").await?;
         b.wait_text("h1", "Connect a number").await?;

@@ -7,7 +7,7 @@
 //! (`COEXIST_REQUIRE_BROWSER=1` fails instead of skipping without Chromium).
 
 use anyhow::{Context, Result, bail, ensure};
-use e2e::{Ctx, PASSWORD, StackOptions, run};
+use e2e::{Ctx, StackOptions, run};
 use fantoccini::wd::WindowHandle;
 use serde_json::{Value, json};
 
@@ -15,15 +15,7 @@ const DESKTOP: (u32, u32) = (1280, 900);
 
 /// An admin signed in on a new browser, on the numbers page.
 async fn admin(ctx: &Ctx) -> Result<std::sync::Arc<e2e::Browser>> {
-    ctx.stack
-        .user("ada@example.com", "Ada Admin", "admin")
-        .await?;
-    let b = ctx.browser(DESKTOP.0, DESKTOP.1).await?;
-    b.sign_in(&ctx.stack.base(), "ada@example.com", PASSWORD)
-        .await?;
-    b.click("#admin-link").await?;
-    b.wait_text("h1", "Numbers").await?;
-    Ok(b)
+    e2e::inbox::admin(ctx, DESKTOP).await
 }
 
 /// On "Connect a number": picks the model, types the number, answers the checklist.

@@ -75,6 +75,17 @@ async fn signup(sb: &SandboxHandle, started: &Value, phone: &str) -> (Value, Str
     )
 }
 
+/// Meta's phone number id of the number coexist onboarded as `number`.
+async fn phone_number_id_of(app: &TestApp, number: &str) -> String {
+    let status = app
+        .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
+        .await;
+    status["number"]["phone_number_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no phone_number_id: {status}"))
+        .to_owned()
+}
+
 /// Starts, signs up and finishes a coexistence onboarding; returns the number's id.
 async fn onboard_coexistence(app: &TestApp, sb: &SandboxHandle, phone: &str) -> String {
     let (status, started) = call(

@@ -16,7 +16,7 @@ use hub::graph::GraphClient;
 use hub::onboarding::Onboarding;
 use serde_json::{Value, json};
 
-use super::{call, hub_and_sandbox, onboard_coexistence};
+use super::{call, hub_and_sandbox, onboard_coexistence, phone_number_id_of};
 use crate::helpers::{NOW, spawn_app_with};
 
 /// Each POST an alert receiver got: its body and signature header.
@@ -124,13 +124,7 @@ async fn the_owner_is_reminded_at_10_and_12_days_once_each_whatever_restarts() {
 async fn disconnection_and_reconnection_show_on_the_number_with_the_reason() {
     let (app, sb) = hub_and_sandbox().await;
     let number = onboard_coexistence(&app, &sb, "15550109001").await;
-    let status = app
-        .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
-        .await;
-    let pnid = status["number"]["phone_number_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pnid = phone_number_id_of(&app, &number).await;
     let removed = json!({"reason": "PRIMARY_INACTIVITY", "initiated_by": "SYSTEM"});
     assert!(
         sb.control(
@@ -183,13 +177,7 @@ async fn disconnection_and_reconnection_show_on_the_number_with_the_reason() {
 async fn a_disconnected_number_onboarded_again_through_signup_is_live_and_sends_again() {
     let (app, sb) = hub_and_sandbox().await;
     let number = onboard_coexistence(&app, &sb, "15550109001").await;
-    let status = app
-        .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
-        .await;
-    let pnid = status["number"]["phone_number_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pnid = phone_number_id_of(&app, &number).await;
     assert!(
         sb.customer_says("16505550123", &pnid, "hello")
             .await

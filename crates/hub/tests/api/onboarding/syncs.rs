@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use sandbox::SandboxHandle;
 use serde_json::json;
 
-use super::{SANDBOX_TOKEN, call, hub_and_sandbox, onboard_coexistence};
+use super::{SANDBOX_TOKEN, call, hub_and_sandbox, onboard_coexistence, phone_number_id_of};
 use crate::helpers::{NOW, TestApp};
 
 #[tokio::test]
@@ -22,13 +22,7 @@ async fn late_refused_and_interrupted_syncs_are_explained_and_never_retried() {
 
 async fn metas_refusal_is_explained(app: &TestApp, sb: &SandboxHandle, number: &str) {
     // Someone asked Meta directly: Meta answers 2593107 to coexist's own first request.
-    let status = app
-        .get_json(&format!("/api/v1/numbers/{number}/onboarding"))
-        .await;
-    let pnid = status["number"]["phone_number_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let pnid = phone_number_id_of(app, number).await;
     let client = reqwest::Client::new();
     let direct = client
         .post(format!("{}/{pnid}/smb_app_data", sb.graph_base_url()))
