@@ -100,29 +100,11 @@ fn parse_untracked(body: &[u8]) -> Option<Envelope> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let raw = RawEnvelope::deserialize(&mut de).ok()?;
     de.end().ok()?;
-    let mut entries = Vec::with_capacity(raw.entry.len());
-    for entry in raw.entry {
-        let mut changes = Vec::with_capacity(entry.changes.len());
-        for change in entry.changes {
-            let mut de = serde_json::Deserializer::from_str(change.value.get());
-            let value = ChangeValue::deserialize_for(&change.field, &mut de).ok()?;
-            changes.push(Change {
-                value,
-                extra: change.extra,
-            });
-        }
-        entries.push(Entry {
-            id: entry.id,
-            time: entry.time,
-            changes,
-            extra: entry.extra,
-        });
-    }
-    Some(Envelope {
-        object: raw.object,
-        entry: entries,
-        extra: raw.extra,
+    raw.into_envelope(|_, _, change| {
+        let mut de = serde_json::Deserializer::from_str(change.value.get());
+        ChangeValue::deserialize_for(&change.field, &mut de).map_err(drop)
     })
+    .ok()
 }
 
 /// [`parse`] with field paths tracked, for the error.
@@ -132,19 +114,18 @@ fn parse_tracked(body: &[u8]) -> Result<Envelope, ParseError> {
         .map_err(|e| ParseError::from_json(e.inner(), e.path().to_string()))?;
     de.end()
         .map_err(|e| ParseError::from_json(&e, ".".to_owned()))?;
-    raw.into_envelope(body)
+    raw.into_envelope(|i, j, change| {
+        let prefix = format!("entry[{i}].changes[{j}].value");
+        parse_raw_value(body, &change.field, change.value, prefix)
+    })
 }
 
 /// Parses one `changes[].value` sent under `field` (e.g. Meta's value-only examples).
 /// Paths in errors are relative to the value.
 pub fn parse_value(field: &str, value: &[u8]) -> Result<ChangeValue, ParseError> {
     let mut de = serde_json::Deserializer::from_slice(value);
-    let mut track = Track::new();
-    let parsed = ChangeValue::deserialize_for(
-        field,
-        serde_path_to_error::Deserializer::new(&mut de, &mut track),
-    );
-    let parsed = parsed.map_err(|e| ParseError::from_json(&e, track.path().to_string()))?;
+    let parsed =
+        deserialize_tracked(field, &mut de).map_err(|(e, path)| ParseError::from_json(&e, path))?;
     de.end()
         .map_err(|e| ParseError::from_json(&e, ".".to_owned()))?;
     Ok(parsed)
@@ -158,13 +139,7 @@ fn parse_raw_value(
 ) -> Result<ChangeValue, ParseError> {
     let text = raw.get();
     let mut de = serde_json::Deserializer::from_str(text);
-    let mut track = Track::new();
-    let parsed = ChangeValue::deserialize_for(
-        field,
-        serde_path_to_error::Deserializer::new(&mut de, &mut track),
-    );
-    parsed.map_err(|e| {
-        let inner = track.path().to_string();
+    deserialize_tracked(field, &mut de).map_err(|(e, inner)| {
         let path = if inner == "." {
             prefix
         } else {
@@ -174,6 +149,20 @@ fn parse_raw_value(
         let (line, column) = absolute_position(body, base, e.line(), e.column());
         ParseError::at(&e, path, line, column)
     })
+}
+
+/// A change value sent under `field`, deserialized with its field path tracked: on error, the
+/// path of the failing field (`.` for the value itself).
+fn deserialize_tracked<'de, R: serde_json::de::Read<'de>>(
+    field: &str,
+    de: &mut serde_json::Deserializer<R>,
+) -> Result<ChangeValue, (serde_json::Error, String)> {
+    let mut track = Track::new();
+    ChangeValue::deserialize_for(
+        field,
+        serde_path_to_error::Deserializer::new(de, &mut track),
+    )
+    .map_err(|e| (e, track.path().to_string()))
 }
 
 /// Converts a position relative to the slice starting at byte `base` of `body` into a
@@ -214,13 +203,17 @@ struct RawChange<'a> {
 }
 
 impl<'a> RawEnvelope<'a> {
-    fn into_envelope(self, body: &[u8]) -> Result<Envelope, ParseError> {
+    /// The envelope, each change's value typed by `value(entry index, change index, change)`;
+    /// the first error stops it.
+    fn into_envelope<E>(
+        self,
+        mut value: impl FnMut(usize, usize, &RawChange<'a>) -> Result<ChangeValue, E>,
+    ) -> Result<Envelope, E> {
         let mut entries = Vec::with_capacity(self.entry.len());
         for (i, entry) in self.entry.into_iter().enumerate() {
             let mut changes = Vec::with_capacity(entry.changes.len());
             for (j, change) in entry.changes.into_iter().enumerate() {
-                let prefix = format!("entry[{i}].changes[{j}].value");
-                let value = parse_raw_value(body, &change.field, change.value, prefix)?;
+                let value = value(i, j, &change)?;
                 changes.push(Change {
                     value,
                     extra: change.extra,
