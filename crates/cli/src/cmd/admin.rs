@@ -132,26 +132,10 @@ pub(crate) fn run(args: Args) -> ExitCode {
 
 /// Runs `work` and prints its answer alone on stdout, or the error on stderr.
 fn block_on(what: &str, work: impl Future<Output = anyhow::Result<String>>) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("coexist admin: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(work) {
-        Ok(answer) => {
-            println!("{answer}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("{what}: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    super::run_to_exit(what, super::Threads::One, async {
+        println!("{}", work.await?);
+        Ok(())
+    })
 }
 
 async fn create_token(args: CreateArgs) -> anyhow::Result<String> {

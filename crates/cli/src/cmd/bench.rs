@@ -47,37 +47,16 @@ enum BenchCommand {
 }
 
 pub(crate) fn run(args: Args) -> ExitCode {
-    let result = match args.command {
+    use super::Threads::{One, PerCore};
+    const WHAT: &str = "coexist bench";
+    match args.command {
         // The baseline serves like `coexist serve`: a multi-threaded runtime.
-        BenchCommand::BaselineServer(a) => {
-            multi_thread().and_then(|rt| rt.block_on(baseline::serve(a)))
-        }
+        BenchCommand::BaselineServer(a) => super::run_to_exit(WHAT, PerCore, baseline::serve(a)),
         // The load generator runs on one thread, so it can never take more than one core.
-        BenchCommand::Ingest(a) => current_thread().and_then(|rt| rt.block_on(ingest::run(a))),
-        BenchCommand::History(a) => current_thread().and_then(|rt| rt.block_on(history::run(a))),
-        BenchCommand::Reads(a) => current_thread().and_then(|rt| rt.block_on(reads::run(a))),
+        BenchCommand::Ingest(a) => super::run_to_exit(WHAT, One, ingest::run(a)),
+        BenchCommand::History(a) => super::run_to_exit(WHAT, One, history::run(a)),
+        BenchCommand::Reads(a) => super::run_to_exit(WHAT, One, reads::run(a)),
         // Sandbox, hub and worker in one process: a multi-threaded runtime, as in production.
-        BenchCommand::Outbox(a) => {
-            multi_thread().and_then(|rt| rt.block_on(super::bench_outbox::run(a)))
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("coexist bench: {e:#}");
-            ExitCode::FAILURE
-        }
+        BenchCommand::Outbox(a) => super::run_to_exit(WHAT, PerCore, super::bench_outbox::run(a)),
     }
-}
-
-fn current_thread() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?)
-}
-
-fn multi_thread() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
 }

@@ -53,23 +53,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("coexist demo: cannot start the runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(demo(args)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("coexist demo: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    super::run_to_exit("coexist demo", super::Threads::PerCore, demo(args))
 }
 
 async fn demo(args: Args) -> anyhow::Result<()> {

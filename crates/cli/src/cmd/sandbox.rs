@@ -7,6 +7,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use sandbox::{Mode, PartnerRemovedShape, Sandbox, SandboxConfig};
 
 /// Flags of `coexist sandbox`.
@@ -124,40 +125,24 @@ pub(crate) fn run(args: Args) -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .try_init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("coexist sandbox: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    runtime.block_on(serve(config(&args)))
+    super::run_to_exit(
+        "coexist sandbox",
+        super::Threads::PerCore,
+        serve(config(&args)),
+    )
 }
 
-async fn serve(cfg: SandboxConfig) -> ExitCode {
-    let handle = match Sandbox::start(cfg).await {
-        Ok(handle) => handle,
-        Err(e) => {
-            eprintln!("coexist sandbox: cannot start: {e:#}");
-            return ExitCode::FAILURE;
-        }
-    };
+async fn serve(cfg: SandboxConfig) -> anyhow::Result<()> {
+    let handle = Sandbox::start(cfg).await.context("cannot start")?;
     let line = serde_json::to_string(handle.start_info()).unwrap_or_default();
     let mut stdout = std::io::stdout().lock();
-    if writeln!(stdout, "{line}")
+    writeln!(stdout, "{line}")
         .and_then(|()| stdout.flush())
-        .is_err()
-    {
-        eprintln!("coexist sandbox: cannot write the start line to stdout");
-        return ExitCode::FAILURE;
-    }
+        .context("cannot write the start line to stdout")?;
     drop(stdout);
     tracing::info!(base_url = %handle.base_url(), "sandbox listening; control API under /_sandbox");
     let _ = tokio::signal::ctrl_c().await;
     tracing::info!("shutting down");
     handle.shutdown().await;
-    ExitCode::SUCCESS
+    Ok(())
 }

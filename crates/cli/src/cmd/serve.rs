@@ -139,23 +139,7 @@ pub(crate) fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("coexist serve: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(serve(config)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("coexist serve: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    super::run_to_exit("coexist serve", super::Threads::PerCore, serve(config))
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
