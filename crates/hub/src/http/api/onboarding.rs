@@ -14,7 +14,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use coexist_core::ids::{NumberId, OnboardingId};
 use coexist_core::number::NumberMode;
-use coexist_core::onboarding::{FlowStep, PreflightAnswers, SyncKind, SyncRefusal, SyncState};
+use coexist_core::onboarding::{
+    FlowStep, PreflightAnswers, PreflightReport, SyncKind, SyncRefusal, SyncState,
+};
 use coexist_core::store::{AuditFilter, OnboardingRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -132,13 +134,13 @@ async fn preflight(
     auth: Auth,
     State(state): State<AppState>,
     ApiJson(body): ApiJson<PreflightBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PreflightReport>, ApiError> {
     admin_only(&auth)?;
     let report = state
         .onboarding
         .preflight(auth.org, body.mode, &body.phone, &body.answers)
         .await;
-    Ok(Json(serde_json::to_value(report).unwrap_or(Value::Null)))
+    Ok(Json(report))
 }
 
 async fn list(
