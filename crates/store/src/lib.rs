@@ -6,4 +6,4 @@
 
 mod sqlite;
 
-pub use sqlite::{SqliteOptions, SqliteStore};
+pub use sqlite::{CHECKPOINT_THREAD, SqliteOptions, SqliteStore, WRITER_THREAD};

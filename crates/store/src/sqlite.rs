@@ -19,6 +19,8 @@ mod rows;
 mod schema;
 mod writer;
 
+pub use writer::{CHECKPOINT_THREAD, WRITER_THREAD};
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

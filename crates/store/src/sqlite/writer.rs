@@ -33,6 +33,14 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::error::{DbError, DbResult};
 
+/// The writer thread's name, as `/proc/<pid>/task/*/comm`, `top -H` and `perf` show it (Linux
+/// keeps 15 bytes of a thread's name). `coexist bench` reads this thread's CPU time: it is the
+/// one serial step of every write.
+pub const WRITER_THREAD: &str = "coexist-writer";
+
+/// The checkpoint thread's name (see [`checkpoints`]).
+pub const CHECKPOINT_THREAD: &str = "coexist-ckpoint";
+
 /// One unit of work for the writer.
 pub(crate) trait WriteJob: Send {
     /// Does the work, keeping its result; may be called again after a rollback.
@@ -143,7 +151,7 @@ impl Writer {
             None => (None, None),
         };
         let thread = std::thread::Builder::new()
-            .name("coexist-sqlite-writer".to_owned())
+            .name(WRITER_THREAD.to_owned())
             .spawn(move || run(conn, rx, limits, checkpoints))
             .map_err(|e| DbError(StoreError::Unavailable(format!("writer thread: {e}"))))?;
         Ok(Writer {
@@ -237,7 +245,8 @@ fn run(
 /// The checkpoint thread: passive checkpoints on a connection of its own, after every few
 /// groups the writer committed.
 pub(crate) mod checkpoints {
-    use super::{DbError, DbResult, JoinHandle, Path, Receiver, StoreError, SyncSender};
+    use super::SyncSender;
+    use super::{CHECKPOINT_THREAD, DbError, DbResult, JoinHandle, Path, Receiver, StoreError};
     use super::{TrySendError, sync_channel};
     use rusqlite::Connection;
 
@@ -292,7 +301,7 @@ pub(crate) mod checkpoints {
         let conn = crate::sqlite::connection::open_checkpointer(path)?;
         let (tx, rx) = sync_channel(1);
         let thread = std::thread::Builder::new()
-            .name("coexist-sqlite-checkpoint".to_owned())
+            .name(CHECKPOINT_THREAD.to_owned())
             .spawn(move || run(&conn, &rx))
             .map_err(|e| DbError(StoreError::Unavailable(format!("checkpoint thread: {e}"))))?;
         Ok((Signal(tx), thread))

@@ -78,6 +78,7 @@ pub(crate) async fn run(args: HistoryArgs) -> anyhow::Result<()> {
             "chunk p99 ms",
             "hub CPU",
             "hub µs/msg",
+            "writer",
             "gen CPU",
         ],
         1,
@@ -95,6 +96,7 @@ pub(crate) async fn run(args: HistoryArgs) -> anyhow::Result<()> {
             format!("{:.0}", r.chunk_latency.p99_ms),
             percent(r.cpu.server),
             format!("{:.1}", r.cpu_us_per_message),
+            percent(r.cpu.writer_core),
             percent(r.cpu.generator),
         ]);
         runs.push(r);
@@ -168,7 +170,7 @@ fn summarize(args: &HistoryArgs, runs: &[Run]) {
     println!(
         "median of {} runs: {} messages imported in {:.1} s ({} msgs/s); hub peak RSS {:.0} MiB \
          (worst run {:.0} MiB, {:.0} MiB idle before the import); hub CPU {} ({:.1} µs per \
-         message), generator {}",
+         message; its writer thread {} of a core), generator {}",
         runs.len(),
         thousands(args.messages as f64),
         of(|r| r.seconds),
@@ -178,6 +180,7 @@ fn summarize(args: &HistoryArgs, runs: &[Run]) {
         of(|r| r.idle_rss_mib),
         percent(of(|r| r.cpu.server)),
         of(|r| r.cpu_us_per_message),
+        percent(of(|r| r.cpu.writer_core)),
         percent(of(|r| r.cpu.generator)),
     );
     println!(
@@ -199,6 +202,7 @@ fn summarize(args: &HistoryArgs, runs: &[Run]) {
             "worst_peak_rss_mib": worst_rss,
             "idle_rss_mib": of(|r| r.idle_rss_mib),
             "cpu_us_per_message": of(|r| r.cpu_us_per_message),
+            "writer_core_share": of(|r| r.cpu.writer_core),
             "verified": true,
             "per_run": runs,
         }),

@@ -114,6 +114,7 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
             "errors",
             "srv CPU",
             "srv µs/msg",
+            "writer",
             "gen CPU",
             "other CPU",
         ],
@@ -142,9 +143,19 @@ fn print_side(table: &Table, run: u32, name: &str, side: &Side) {
         side.errors.to_string(),
         percent(side.cpu.server),
         format!("{:.1}", side.cpu_us_per_message),
+        writer(&side.cpu),
         percent(side.cpu.generator),
         percent(side.cpu.others),
     ]);
+}
+
+/// The writer thread's share of one core, or `-` for the baseline (no writer).
+fn writer(cpu: &CpuShare) -> String {
+    if cpu.writer_core > 0.0 {
+        percent(cpu.writer_core)
+    } else {
+        "-".to_owned()
+    }
 }
 
 async fn warm_and_measure(
@@ -202,8 +213,8 @@ fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
     let cpu = |f: fn(&(Side, Side, f64)) -> f64| of(f);
     println!(
         "median of {} runs: hub {} msgs/s (p50 {:.2} ms, p99 {:.2} ms), baseline {} msgs/s; \
-         hub/baseline {}; hub CPU {} of the machine ({:.1} µs per message, baseline {:.1} µs), \
-         generator {}; hub peak RSS {:.0} MiB",
+         hub/baseline {}; hub CPU {} of the machine ({:.1} µs per message, baseline {:.1} µs; \
+         its writer thread {} of a core), generator {}; hub peak RSS {:.0} MiB",
         runs.len(),
         thousands(hub_rate),
         hub_latency.p50_ms,
@@ -213,6 +224,7 @@ fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
         percent(cpu(|r| r.1.cpu.server)),
         of(|r| r.1.cpu_us_per_message),
         of(|r| r.0.cpu_us_per_message),
+        percent(cpu(|r| r.1.cpu.writer_core)),
         percent(cpu(|r| r.1.cpu.generator)),
         of(|r| r.2),
     );
@@ -230,6 +242,7 @@ fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
             "hub": {"messages_per_s": hub_rate, "latency": hub_latency,
                     "cpu_share": cpu(|r| r.1.cpu.server), "generator_cpu_share": cpu(|r| r.1.cpu.generator),
                     "cpu_us_per_message": of(|r| r.1.cpu_us_per_message),
+                    "writer_core_share": cpu(|r| r.1.cpu.writer_core),
                     "peak_rss_mib": of(|r| r.2)},
             "baseline": {"messages_per_s": base_rate, "latency": base_latency,
                          "cpu_share": cpu(|r| r.0.cpu.server), "generator_cpu_share": cpu(|r| r.0.cpu.generator),

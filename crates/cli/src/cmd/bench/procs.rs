@@ -164,6 +164,17 @@ pub(crate) fn cpu_seconds(pid: &str) -> Option<f64> {
     Some((utime + stime) / TICKS_PER_S)
 }
 
+/// CPU seconds (user + system) the thread of process `pid` named `name` has used; `None` if it
+/// has no such thread (the baseline server has no writer).
+pub(crate) fn thread_cpu_seconds(pid: &str, name: &str) -> Option<f64> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    tasks.flatten().find_map(|task| {
+        let tid = task.file_name().into_string().ok()?;
+        let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
+        (comm.trim_end() == name).then(|| cpu_seconds(&format!("{pid}/task/{tid}")))?
+    })
+}
+
 /// Busy and total CPU seconds of the whole machine (all cores), from `/proc/stat`.
 pub(crate) fn machine_cpu() -> Option<(f64, f64)> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
@@ -203,12 +214,18 @@ pub(crate) struct CpuShare {
     /// CPU seconds (user + system, all its threads) the server used in the window: divided by
     /// the work done, the cost per message, which contention on a shared machine barely moves.
     pub(crate) server_seconds: f64,
+    /// Share of ONE core the hub's database writer thread ([`store::WRITER_THREAD`]) used in
+    /// the window: every write goes through it one group at a time, so near 100% it is the
+    /// limit, and well below it the requests are waiting for something else. 0 for the
+    /// baseline, which has no writer.
+    pub(crate) writer_core: f64,
 }
 
 /// Samples CPU counters at the start of a window.
 pub(crate) struct CpuMeter {
     server_pid: String,
     server: f64,
+    writer: f64,
     me: f64,
     busy: f64,
     total: f64,
@@ -220,6 +237,7 @@ impl CpuMeter {
         let (busy, total) = machine_cpu().unwrap_or_default();
         CpuMeter {
             server: cpu_seconds(&server_pid).unwrap_or_default(),
+            writer: thread_cpu_seconds(&server_pid, store::WRITER_THREAD).unwrap_or_default(),
             me: cpu_seconds("self").unwrap_or_default(),
             server_pid,
             busy,
@@ -234,11 +252,16 @@ impl CpuMeter {
         let server = cpu_seconds(&self.server_pid).unwrap_or_default() - self.server;
         let me = cpu_seconds("self").unwrap_or_default() - self.me;
         let busy = busy - self.busy;
+        let writer = thread_cpu_seconds(&self.server_pid, store::WRITER_THREAD)
+            .map_or(0.0, |now| now - self.writer);
+        // The window's wall time, from the machine's CPU seconds (all cores count).
+        let wall = total / cores() as f64;
         CpuShare {
             server: server / total,
             generator: me / total,
             others: ((busy - server - me) / total).max(0.0),
             server_seconds: server,
+            writer_core: writer / wall,
         }
     }
 }
