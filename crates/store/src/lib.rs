@@ -6,4 +6,4 @@
 
 mod sqlite;
 
-pub use sqlite::{CHECKPOINT_THREAD, SqliteOptions, SqliteStore, WRITER_THREAD};
+pub use sqlite::{CHECKPOINT_THREAD, SYNC_THREAD, SqliteOptions, SqliteStore, WRITER_THREAD};

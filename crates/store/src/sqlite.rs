@@ -19,7 +19,7 @@ mod rows;
 mod schema;
 mod writer;
 
-pub use writer::{CHECKPOINT_THREAD, WRITER_THREAD};
+pub use writer::{CHECKPOINT_THREAD, SYNC_THREAD, WRITER_THREAD};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -15,7 +15,9 @@ const STATEMENT_CACHE: usize = 256;
 ///
 /// `synchronous=FULL`: in WAL mode NORMAL may lose the last commits on power loss, and the hub
 /// answers Meta 200 only after a durable commit (ARCHITECTURE §7, invariant 1); group commit
-/// pays the extra fsync once per group, not once per webhook.
+/// pays the extra fsync once per group, not once per webhook. (The writer turns it to NORMAL
+/// for the COMMIT of a heavy group, a history chunk, and syncs the WAL itself on another thread
+/// before answering: `writer.rs`.)
 ///
 /// The page cache: 32 MB. A history import needs it (with 16 MB a fifth of the writer's time
 /// went to reading evicted index pages back and spilling dirty ones). Its cost for live
