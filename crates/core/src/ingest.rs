@@ -174,6 +174,27 @@ pub struct StatusChange {
     pub raw: Value,
 }
 
+/// A WhatsApp user changed phone number: Meta's `system` message of type `user_changed_number`
+/// (older name `customer_changed_number`), sent from the old number with the new one in
+/// `system.wa_id` (META.md §3.10).
+///
+/// It follows the [`Change::Message`] that stores the notice in the user's chat. The store moves
+/// the contact to the new number (merging it with a contact the new number already has) and
+/// keeps the old number as an alias, so nothing the user sent before or after is split in two.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserNumberChange {
+    /// The number.
+    pub number: NumberRef,
+    /// The user as the notice names them: the old number (`from`) and any BSUID.
+    pub contact: ContactRef,
+    /// The new phone number (`system.wa_id`, digits), never equal to `contact.wa_id`.
+    pub new_wa_id: String,
+    /// The notice's wamid: the change is applied once per (number, wamid).
+    pub wamid: String,
+    /// Meta's timestamp of the notice.
+    pub timestamp: Timestamp,
+}
+
 /// An edit or a revoke of an earlier message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Amendment {
@@ -364,6 +385,8 @@ pub enum Change {
     Status(StatusChange),
     /// An edit or revoke.
     Amendment(Amendment),
+    /// A user changed phone number.
+    UserNumberChange(UserNumberChange),
     /// An address-book change.
     ContactSync(ContactSync),
     /// A history chunk's bookkeeping.

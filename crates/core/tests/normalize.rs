@@ -312,3 +312,69 @@ fn garbage_and_foreign_objects_are_refused() {
     assert!(matches!(err, ReadError::NotWebhook(_)), "{err}");
     assert!(err.to_string().contains("whatsapp_business_account"));
 }
+
+/// The pywa number-change notice with its `system` object replaced by `system`.
+fn number_change_notice(system: Value) -> Value {
+    let mut body = case("pywa/updates_system.json", "phone_number_change");
+    body["entry"][0]["changes"][0]["value"]["messages"][0]["system"] = system;
+    body
+}
+
+#[test]
+fn a_number_change_is_stored_as_a_message_then_relinks_the_contact() {
+    let changes = read(&case("pywa/updates_system.json", "phone_number_change"));
+    let [Change::Message(notice), Change::UserNumberChange(change)] = &changes[..] else {
+        panic!("{changes:#?}")
+    };
+    assert_eq!(notice.kind, "system");
+    assert_eq!(
+        notice.text.as_deref(),
+        Some("User A changed from 972987654321 to 972912345678")
+    );
+    assert_eq!(notice.contact.wa_id.as_deref(), Some("972987654321"));
+    assert_eq!(change.contact.wa_id.as_deref(), Some("972987654321"));
+    assert_eq!(change.new_wa_id, "972912345678");
+    assert_eq!(change.wamid, notice.wamid);
+    assert_eq!(change.timestamp, Timestamp::from_unix_secs(1_753_851_315));
+    assert_eq!(change.number.phone_number_id, "1122334455667");
+}
+
+#[test]
+fn the_older_name_customer_changed_number_relinks_too() {
+    let body = number_change_notice(json!({
+        "body": "User A changed from 972987654321 to 972912345678",
+        "wa_id": "972912345678",
+        "type": "customer_changed_number",
+    }));
+    let changes = read(&body);
+    let [Change::Message(_), Change::UserNumberChange(change)] = &changes[..] else {
+        panic!("{changes:#?}")
+    };
+    assert_eq!(change.new_wa_id, "972912345678");
+}
+
+#[test]
+fn other_system_messages_are_only_messages() {
+    let cases = [
+        // No new number: nothing to relink to.
+        json!({"body": "User A changed number", "type": "user_changed_number"}),
+        // The "new" number is the sender's own.
+        json!({"body": "no change", "wa_id": "972987654321", "type": "user_changed_number"}),
+        // A BSUID change: META.md does not say where the new BSUID is.
+        json!({"body": "User A changed their user id", "type": "user_changed_user_id"}),
+        json!({"body": "User A changed", "wa_id": "972912345678", "type": "user_changed_user_id"}),
+        // A type coexist does not know.
+        json!({"body": "?", "wa_id": "972912345678", "type": "something_new"}),
+    ];
+    for system in cases {
+        let Change::Message(m) = only(read(&number_change_notice(system.clone()))) else {
+            panic!("{system}")
+        };
+        assert_eq!(m.kind, "system", "{system}");
+    }
+    let Change::Message(m) = only(read(&case("pywa/updates_system.json", "identity_change")))
+    else {
+        panic!()
+    };
+    assert_eq!(m.kind, "system");
+}

@@ -4,7 +4,7 @@
 use coexist_core::ingest::{
     AccountChange, Amendment, AmendmentKind, Change, ContactRef, ContactSync, HistoryChunk,
     HistoryMedia, JsonText, NewMessage, NumberRef, PreferenceChange, StatusChange, TemplateChange,
-    Unparsed, ValueError,
+    Unparsed, UserNumberChange, ValueError,
 };
 use coexist_core::message::{Direction, Editor, Origin};
 use coexist_core::status::DeliveryStatus;
@@ -97,6 +97,33 @@ pub fn text(wamid: &str, wa_id: &str, ts: Timestamp, body: &str) -> NewMessage {
         "text",
         Some(content),
     )
+}
+
+/// Customer `old` changed number to `new`: the `system` notice Meta sends from the old number
+/// (META.md §3.10), then the change it announces, as normalization produces them.
+pub fn number_change(wamid: &str, old: &str, new: &str, ts: Timestamp) -> Vec<Change> {
+    let content = json!({
+        "body": format!("User A changed from {old} to {new}"),
+        "wa_id": new,
+        "type": "user_changed_number",
+    });
+    let notice = message(
+        wamid,
+        old,
+        ts,
+        Origin::Customer,
+        Direction::Inbound,
+        "system",
+        Some(content),
+    );
+    let change = UserNumberChange {
+        number: number(),
+        contact: who(old),
+        new_wa_id: new.to_owned(),
+        wamid: wamid.to_owned(),
+        timestamp: ts,
+    };
+    vec![Change::Message(notice), Change::UserNumberChange(change)]
 }
 
 /// An image from customer `wa_id`, live, with a caption.

@@ -108,6 +108,14 @@ pub use suite::records::{
     marketing_preference_newer_wins, template_updates_are_announced_once,
     unparsed_changes_are_accepted, value_errors_are_listed_newest_first,
 };
+pub use suite::renumber::{
+    a_chain_of_number_changes_delivered_backwards_is_one_contact,
+    a_late_message_from_the_old_number_finds_the_moved_contact,
+    a_number_change_merges_the_contact_the_new_number_already_has,
+    a_number_change_moves_the_contact_and_its_chat,
+    a_redelivered_number_change_changes_nothing_more,
+    number_change_converges_in_any_delivery_order,
+};
 pub use suite::requests::{
     a_failing_request_is_rolled_back_alone, concurrent_requests_are_each_applied_once,
     outcome_counts_created_duplicate_and_statuses, redelivered_request_changes_nothing,
@@ -152,6 +160,13 @@ macro_rules! contract_suite {
             profile_name_follows_live_webhooks,
             message_without_contact_ids_is_refused,
             referral_message_is_a_customer_message,
+            // customers who change number
+            a_number_change_moves_the_contact_and_its_chat,
+            a_late_message_from_the_old_number_finds_the_moved_contact,
+            a_number_change_merges_the_contact_the_new_number_already_has,
+            a_redelivered_number_change_changes_nothing_more,
+            number_change_converges_in_any_delivery_order,
+            a_chain_of_number_changes_delivered_backwards_is_one_contact,
             // statuses
             statuses_never_move_backwards,
             status_before_message_is_applied_on_arrival,

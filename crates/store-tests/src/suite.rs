@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod phonebook;
 pub mod reads;
 pub mod records;
+pub mod renumber;
 pub mod requests;
 pub mod seeded;
 pub mod sending;

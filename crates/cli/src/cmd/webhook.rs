@@ -138,6 +138,10 @@ fn describe(change: &Change) -> Value {
                 "by": a.by, "contact": a.contact, "type": message_type, "text": text, "timestamp": a.timestamp,
             })
         }
+        Change::UserNumberChange(c) => json!({
+            "kind": "user_number_change", "number": number(&c.number), "wamid": c.wamid,
+            "contact": c.contact, "new_wa_id": c.new_wa_id, "timestamp": c.timestamp,
+        }),
         Change::ContactSync(c) => json!({
             "kind": "contact_sync", "number": number(&c.number), "action": c.action, "wa_id": c.wa_id,
             "name": c.full_name, "first_name": c.first_name, "timestamp": c.timestamp,

@@ -6,6 +6,7 @@
 
 use meta::error::WebhookError;
 use meta::webhook::account_update::AccountUpdate;
+use meta::webhook::content::{System, SystemType};
 use meta::webhook::echoes::MessageEcho;
 use meta::webhook::envelope::{Contact, Envelope, Metadata};
 use meta::webhook::events::{Event, EventKind, HistoryChunk as WireChunk};
@@ -21,7 +22,7 @@ use serde_json::Value;
 use super::{
     AccountChange, Amendment, AmendmentKind, Change, ContactRef, ContactSync, HistoryChunk,
     HistoryMedia, JsonText, NewMessage, NumberRef, PreferenceChange, StatusChange, TemplateChange,
-    Unparsed, ValueError, text_of,
+    Unparsed, UserNumberChange, ValueError, text_of,
 };
 use crate::message::{Direction, Editor, Origin};
 use crate::status::DeliveryStatus;
@@ -50,7 +51,7 @@ fn push_event(out: &mut Vec<Change>, e: &Event<'_>, received_at: Timestamp) {
     };
     match &e.kind {
         EventKind::InboundMessage { message, contact } => {
-            out.push(inbound(number, message, *contact))
+            push_inbound(out, number, message, *contact)
         }
         EventKind::Status { status, contact } => out.push(status_change(number, status, *contact)),
         EventKind::Echo { echo, contact } => out.push(echo_change(number, echo, *contact)),
@@ -162,6 +163,46 @@ fn content_parts<'r>(
     let object = raw.get(&kind);
     let text = text_of(&kind, object);
     (kind, object, text)
+}
+
+/// An inbound message, followed by a [`UserNumberChange`] when it is a number-change notice.
+fn push_inbound(
+    out: &mut Vec<Change>,
+    number: NumberRef,
+    m: &InboundMessage,
+    contact: Option<&Contact>,
+) {
+    let change = inbound(number, m, contact);
+    let renumbered = match (&change, &m.content) {
+        (Change::Message(stored), MessageContent::System(system)) => {
+            user_number_change(stored, system)
+        }
+        _ => None,
+    };
+    out.push(change);
+    out.extend(renumbered.map(Change::UserNumberChange));
+}
+
+/// The number change a `system` message announces: `user_changed_number` (or its older name
+/// `customer_changed_number`) with a new `system.wa_id` that differs from the sender's. Any other
+/// system message (a BSUID change, an identity change, or a notice without a new number) is only
+/// a message: META.md does not say where a new BSUID would be, so nothing is guessed.
+fn user_number_change(stored: &NewMessage, system: &System) -> Option<UserNumberChange> {
+    let is_number_change = matches!(
+        system.type_,
+        Some(SystemType::UserChangedNumber | SystemType::CustomerChangedNumber)
+    );
+    let new_wa_id = normalize_digits(system.wa_id.as_ref()?.as_str());
+    if !is_number_change || stored.contact.wa_id.as_deref() == Some(new_wa_id.as_str()) {
+        return None;
+    }
+    Some(UserNumberChange {
+        number: stored.number.clone(),
+        contact: stored.contact.clone(),
+        new_wa_id,
+        wamid: stored.wamid.clone(),
+        timestamp: stored.timestamp,
+    })
 }
 
 fn inbound(number: NumberRef, m: &InboundMessage, contact: Option<&Contact>) -> Change {

@@ -18,6 +18,7 @@ mod messages;
 mod numbers;
 mod phonebook;
 mod records;
+mod renumber;
 mod statuses;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -123,6 +124,7 @@ impl<'c> Ingest<'c> {
             Change::Message(m) => self.message(m).map(drop),
             Change::Status(s) => self.status(s),
             Change::Amendment(a) => self.amendment(a),
+            Change::UserNumberChange(c) => self.user_number_change(c),
             Change::ContactSync(c) => self.contact_sync(c),
             Change::HistoryChunk(h) => self.history_chunk(h),
             Change::HistoryMedia(h) => self.history_media(h),

@@ -44,6 +44,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "0005_snoozes",
         sql: include_str!("../../migrations/sqlite/0005_snoozes.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_number_changes",
+        sql: include_str!("../../migrations/sqlite/0006_number_changes.sql"),
+    },
 ];
 
 /// The schema version this binary writes.

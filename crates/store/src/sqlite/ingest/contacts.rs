@@ -1,5 +1,7 @@
 //! Contacts and chats. A contact is keyed by (number, wa_id), or by (number, user_id) for a
-//! username-only user who has no wa_id; ids the webhook adds later are filled in.
+//! username-only user who has no wa_id; ids the webhook adds later are filled in. A wa_id no
+//! contact has is looked up last among the numbers contacts had before (`contact_aliases`, see
+//! `renumber.rs`), so a late webhook from a customer's old number finds the contact that moved.
 
 use coexist_core::inbox::InboxStatus;
 use coexist_core::ingest::ContactRef;
@@ -18,6 +20,9 @@ pub(super) struct ContactCtx {
     user_id: Option<String>,
     parent_user_id: Option<String>,
     profile_name: Option<String>,
+    /// Found by an old number: the change names the user as they were, so its ids are not
+    /// filled in (the old BSUID would come back).
+    by_alias: bool,
 }
 
 /// A chat created by the current batch.
@@ -63,36 +68,67 @@ impl Ingest<'_> {
         Ok(id)
     }
 
+    /// The contact `r` names: by wa_id, then by user_id, then by a wa_id the contact had before.
+    /// The alias lookup runs only when the first two miss, so a known contact costs nothing
+    /// more.
     fn load_contact(&self, number: i64, r: &ContactRef) -> DbResult<Option<ContactCtx>> {
         let by = |column: &str, value: &str| -> DbResult<Option<ContactCtx>> {
             let sql = format!(
                 "SELECT id, wa_id, user_id, parent_user_id, profile_name
                  FROM contacts WHERE number_id = ?1 AND {column} = ?2"
             );
-            let row = self
-                .conn
-                .prepare_cached(&sql)?
-                .query_row(params![number, value], |row| {
-                    Ok(ContactCtx {
-                        id: row.get(0)?,
-                        wa_id: row.get(1)?,
-                        user_id: row.get(2)?,
-                        parent_user_id: row.get(3)?,
-                        profile_name: row.get(4)?,
-                    })
-                })
-                .optional()?;
-            Ok(row)
+            self.contact_row(&sql, number, value)
         };
         if let Some(wa) = r.wa_id.as_deref()
             && let Some(c) = by("wa_id", wa)?
         {
             return Ok(Some(c));
         }
-        match r.user_id.as_deref() {
-            Some(user) => by("user_id", user),
-            None => Ok(None),
+        if let Some(user) = r.user_id.as_deref()
+            && let Some(c) = by("user_id", user)?
+        {
+            return Ok(Some(c));
         }
+        let Some(wa) = r.wa_id.as_deref() else {
+            return Ok(None);
+        };
+        let aliased = self.contact_row(
+            "SELECT k.id, k.wa_id, k.user_id, k.parent_user_id, k.profile_name
+             FROM contact_aliases a JOIN contacts k ON k.id = a.contact_id
+             WHERE a.number_id = ?1 AND a.wa_id = ?2",
+            number,
+            wa,
+        )?;
+        Ok(aliased.map(|c| ContactCtx {
+            by_alias: true,
+            ..c
+        }))
+    }
+
+    fn contact_row(&self, sql: &str, number: i64, value: &str) -> DbResult<Option<ContactCtx>> {
+        Ok(self
+            .conn
+            .prepare_cached(sql)?
+            .query_row(params![number, value], |row| {
+                Ok(ContactCtx {
+                    id: row.get(0)?,
+                    wa_id: row.get(1)?,
+                    user_id: row.get(2)?,
+                    parent_user_id: row.get(3)?,
+                    profile_name: row.get(4)?,
+                    by_alias: false,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Forgets what the batch resolved about `contacts` (their ids or chats changed): the next
+    /// change naming them reads them again.
+    pub(super) fn forget_contacts(&mut self, contacts: &[i64]) {
+        self.contacts.retain(|_, c| !contacts.contains(&c.id));
+        self.chats
+            .retain(|(_, contact), _| !contacts.contains(contact));
+        self.created_contacts.retain(|c| !contacts.contains(c));
     }
 
     fn create_contact(&mut self, n: NumberCtx, r: &ContactRef, live: bool) -> DbResult<ContactCtx> {
@@ -120,6 +156,7 @@ impl Ingest<'_> {
             user_id: r.user_id.clone(),
             parent_user_id: r.parent_user_id.clone(),
             profile_name,
+            by_alias: false,
         })
     }
 
@@ -132,23 +169,8 @@ impl Ingest<'_> {
         live: bool,
     ) -> DbResult<ContactCtx> {
         let mut changed = false;
-        if c.wa_id.is_none()
-            && let Some(wa) = &r.wa_id
-            && !self.id_taken(n.id, "wa_id", wa)?
-        {
-            c.wa_id = Some(wa.clone());
-            changed = true;
-        }
-        if c.user_id.is_none()
-            && let Some(user) = &r.user_id
-            && !self.id_taken(n.id, "user_id", user)?
-        {
-            c.user_id = Some(user.clone());
-            changed = true;
-        }
-        if c.parent_user_id.is_none() && r.parent_user_id.is_some() {
-            c.parent_user_id.clone_from(&r.parent_user_id);
-            changed = true;
+        if !c.by_alias {
+            changed = self.fill_ids(n, &mut c, r)?;
         }
         if live && r.profile_name.is_some() && r.profile_name != c.profile_name {
             c.profile_name.clone_from(&r.profile_name);
@@ -172,6 +194,30 @@ impl Ingest<'_> {
             self.contact_changed(n, c.id, "profile");
         }
         Ok(c)
+    }
+
+    /// Fills the ids `r` has and the contact lacks; whether any was.
+    fn fill_ids(&self, n: NumberCtx, c: &mut ContactCtx, r: &ContactRef) -> DbResult<bool> {
+        let mut changed = false;
+        if c.wa_id.is_none()
+            && let Some(wa) = &r.wa_id
+            && !self.id_taken(n.id, "wa_id", wa)?
+        {
+            c.wa_id = Some(wa.clone());
+            changed = true;
+        }
+        if c.user_id.is_none()
+            && let Some(user) = &r.user_id
+            && !self.id_taken(n.id, "user_id", user)?
+        {
+            c.user_id = Some(user.clone());
+            changed = true;
+        }
+        if c.parent_user_id.is_none() && r.parent_user_id.is_some() {
+            c.parent_user_id.clone_from(&r.parent_user_id);
+            changed = true;
+        }
+        Ok(changed)
     }
 
     /// Another contact of the number already holds this id (one person seen two ways); we

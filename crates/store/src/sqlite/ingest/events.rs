@@ -1,7 +1,7 @@
 //! The stream events a batch produces, written once at the end of the batch.
 //!
-//! Some events are one per occurrence (`message.created`, `history.progress`, `webhook.error`,
-//! `template.updated`); the `*.updated` events of messages, chats, contacts and numbers are one
+//! Some events are one per occurrence (`message.created`, `chat.merged`, `history.progress`,
+//! `webhook.error`, `template.updated`); the `*.updated` events of messages, chats, contacts and numbers are one
 //! per subject per batch, listing what changed (`{"changes": ["status", "edit"]}`): clients
 //! re-read the resource anyway.
 
@@ -17,6 +17,9 @@ use crate::sqlite::error::DbResult;
 pub(super) const MESSAGE_CREATED: &str = "message.created";
 pub(super) const MESSAGE_UPDATED: &str = "message.updated";
 pub(super) const CHAT_UPDATED: &str = "chat.updated";
+/// A chat folded into another (a customer's two numbers became one contact): its `chat_id` no
+/// longer exists, `data.into_chat_id` holds everything it had.
+pub(super) const CHAT_MERGED: &str = "chat.merged";
 pub(super) const CONTACT_UPDATED: &str = "contact.updated";
 pub(super) const NUMBER_UPDATED: &str = "number.updated";
 pub(super) const HISTORY_PROGRESS: &str = "history.progress";
