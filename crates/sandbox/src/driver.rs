@@ -91,6 +91,23 @@ impl SandboxHandle {
         self.customer_send(wa_id, phone_number_id, message).await
     }
 
+    /// Customer `wa_id` changes phone number to `new_wa_id` (the `user_changed_number` system
+    /// message); afterwards they write from `new_wa_id`.
+    pub async fn customer_changes_number(
+        &self,
+        wa_id: &str,
+        phone_number_id: &str,
+        new_wa_id: &str,
+    ) -> ControlResponse {
+        let body = json!({"phone_number_id": phone_number_id, "new_wa_id": new_wa_id});
+        self.control(
+            "POST",
+            &format!("/customers/{wa_id}/change-number"),
+            Some(body),
+        )
+        .await
+    }
+
     /// The owner sends from the phone app (an echo).
     pub async fn phone_send(
         &self,

@@ -530,3 +530,50 @@ async fn appsecret_proof_is_checked_when_given_and_required_when_set() {
     let (status, body) = graph(&sb, "GET", &path(&proof), None).await;
     assert_eq!(status, 200, "{body}");
 }
+
+#[tokio::test]
+async fn a_number_change_is_a_system_message_from_the_old_number_without_contacts() {
+    const NEW: &str = "16505559876";
+    let (rx, sb) = setup().await;
+    let pnid = coex(&sb);
+    sb.customer_says(CUSTOMER, &pnid, "hi from my old phone")
+        .await;
+    let res = sb
+        .customer_changes_number(CUSTOMER, &pnid, "+1 650-555-9876")
+        .await;
+    assert!(res.is_ok(), "{res:?}");
+    assert_eq!(res.body["new_wa_id"], NEW);
+    assert_eq!(res.body["webhook"], true);
+    let values = rx.values("messages");
+    assert_eq!(values.len(), 2, "{values:#?}");
+    let notice = &values[1];
+    assert!(
+        notice.get("contacts").is_none(),
+        "system messages carry no contacts: {notice}"
+    );
+    let m = &notice["messages"][0];
+    assert_eq!(m["id"], res.wamid().unwrap());
+    assert_eq!(m["from"], CUSTOMER);
+    assert_eq!(m["type"], "system");
+    assert_eq!(m["system"]["type"], "user_changed_number");
+    assert_eq!(m["system"]["wa_id"], NEW);
+    assert_eq!(
+        m["system"]["body"],
+        format!("User A changed from {CUSTOMER} to {NEW}")
+    );
+
+    // Afterwards the customer writes from the new number, under the same name.
+    sb.customer_says(NEW, &pnid, "hi from my new phone").await;
+    let values = rx.values("messages");
+    let from_new = &values[2];
+    assert_eq!(from_new["contacts"][0]["wa_id"], NEW);
+    assert_eq!(
+        from_new["contacts"][0]["profile"]["name"],
+        values[0]["contacts"][0]["profile"]["name"]
+    );
+
+    let same = sb.customer_changes_number(NEW, &pnid, NEW).await;
+    assert_eq!(same.status, 400, "{same:?}");
+    let unknown = sb.customer_changes_number(NEW, "404404404", CUSTOMER).await;
+    assert_eq!(unknown.status, 404, "{unknown:?}");
+}

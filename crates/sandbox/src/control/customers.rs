@@ -137,6 +137,34 @@ pub(crate) async fn marketing(
 }
 
 #[derive(Deserialize)]
+pub(super) struct ChangeNumberBody {
+    phone_number_id: String,
+    new_wa_id: String,
+}
+
+/// `POST /_sandbox/customers/{wa_id}/change-number` with `{"phone_number_id", "new_wa_id"}`:
+/// the `user_changed_number` system message; the customer then writes from `new_wa_id`.
+pub(crate) async fn change_number(
+    State(shared): State<Arc<Shared>>,
+    Customer(wa_id): Customer,
+    Body(req): Body<ChangeNumberBody>,
+) -> Answer {
+    let new_wa_id = normalize_phone(&req.new_wa_id).ok_or_else(|| {
+        ControlError::bad_request(format!(
+            "new_wa_id {:?} is not a phone number",
+            req.new_wa_id
+        ))
+    })?;
+    let out = shared
+        .world()
+        .customer_change_number(&wa_id, &req.phone_number_id, &new_wa_id)?;
+    Ok(Json(
+        json!({"wamid": out.wamid, "wa_id": wa_id, "new_wa_id": new_wa_id,
+              "phone_number_id": req.phone_number_id, "webhook": out.webhook}),
+    ))
+}
+
+#[derive(Deserialize)]
 pub(super) struct ProfileBody {
     name: String,
 }

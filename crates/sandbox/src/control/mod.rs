@@ -92,6 +92,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/customers/{wa_id}/read", post(customers::read))
         .route("/customers/{wa_id}/marketing", post(customers::marketing))
         .route("/customers/{wa_id}/profile", post(customers::profile))
+        .route(
+            "/customers/{wa_id}/change-number",
+            post(customers::change_number),
+        )
         .route("/phones/{pnid}/send", post(phones::send))
         .route("/phones/{pnid}/edit", post(phones::edit))
         .route("/phones/{pnid}/revoke", post(phones::revoke))

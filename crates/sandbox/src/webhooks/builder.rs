@@ -15,6 +15,7 @@ use meta::time::Timestamp;
 use meta::webhook::account_update::{
     AccountEvent, AccountUpdate, DisconnectionInfo, DisconnectionReason, InitiatedBy, WabaInfo,
 };
+use meta::webhook::content::{System, SystemType};
 use meta::webhook::echoes::{EchoesValue, MessageEcho};
 use meta::webhook::history::{
     HistoryItem, HistoryMessage, HistoryStatus, HistoryThread, HistoryValue,
@@ -299,6 +300,40 @@ pub(crate) fn check_context(
             .map_err(|e| format!("invalid `referral`: {e}"))?;
     }
     Ok(())
+}
+
+/// A customer's number change as Meta announces it (META.md §3.10): a `system` message sent
+/// from the old number, with the new one in `system.wa_id`.
+#[derive(Clone, Debug)]
+pub(crate) struct NumberChangeOut {
+    pub(crate) old_wa_id: String,
+    pub(crate) new_wa_id: String,
+    pub(crate) id: String,
+    pub(crate) timestamp_s: i64,
+}
+
+/// `field: messages` with one `system` message of type `user_changed_number` and, as Meta sends
+/// system messages, no `contacts` array.
+pub(crate) fn number_change(meta: Meta<'_>, c: &NumberChangeOut) -> Change {
+    let system = System {
+        body: Some(format!(
+            "User A changed from {} to {}",
+            c.old_wa_id, c.new_wa_id
+        )),
+        type_: Some(SystemType::UserChangedNumber),
+        wa_id: Some(wa(&c.new_wa_id)),
+        extra: Map::new(),
+    };
+    let message = InboundMessage::new(
+        wa(&c.old_wa_id),
+        wamid(&c.id),
+        ts(c.timestamp_s),
+        MessageContent::System(system),
+    );
+    Change::of(ChangeValue::Messages(MessagesValue {
+        messages: Some(vec![message]),
+        ..MessagesValue::for_number(metadata(meta))
+    }))
 }
 
 /// A status of an API send: `field: messages` with `statuses` (and `contacts` beside it).

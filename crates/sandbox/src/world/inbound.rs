@@ -1,6 +1,6 @@
 //! What customers do: write (any inbound type, with reply context or a click-to-WhatsApp
 //! referral), edit and revoke their messages, read the business's messages, stop or resume
-//! marketing, change their profile name.
+//! marketing, change their profile name, change their phone number.
 
 use serde_json::{Map, Value, json};
 
@@ -9,7 +9,7 @@ use crate::ids::Direction;
 use crate::state::media::default_mime;
 use crate::state::messages::{MessageRecord, Origin};
 use crate::state::phone::{ChatMessage, is_media_type};
-use crate::webhooks::builder::{self, Inbound, PreferenceOut};
+use crate::webhooks::builder::{self, Inbound, NumberChangeOut, PreferenceOut};
 use crate::world::{StatusStep, World};
 
 /// Customers may edit a message for 15 minutes and revoke it for two days (META.md §3.12).
@@ -369,6 +369,44 @@ impl World {
         let update = self.phone_update(pnid, change);
         self.emit(update);
         Ok(())
+    }
+
+    /// A customer changes phone number: Meta tells the business with a `system` message from
+    /// the old number naming the new one. Afterwards the customer writes from the new number,
+    /// a customer of its own (same name, a new BSUID: it changes with the number); the old
+    /// number's conversation state stays with the old number.
+    pub(crate) fn customer_change_number(
+        &mut self,
+        old_wa_id: &str,
+        pnid: &str,
+        new_wa_id: &str,
+    ) -> Result<CustomerOutcome, ControlError> {
+        self.require_number(pnid)?;
+        if old_wa_id == new_wa_id {
+            return Err(ControlError::bad_request(format!(
+                "new_wa_id {new_wa_id} is the customer's current number"
+            )));
+        }
+        let name = self.customer_or_create(old_wa_id, None).name.clone();
+        self.customer_or_create(new_wa_id, Some(&name));
+        let wamid = self.ids.wamid(old_wa_id, Direction::Inbound);
+        let connected = self.numbers[pnid].is_connected();
+        if connected && let Some(meta) = self.meta_of(pnid) {
+            let notice = NumberChangeOut {
+                old_wa_id: old_wa_id.to_owned(),
+                new_wa_id: new_wa_id.to_owned(),
+                id: wamid.clone(),
+                timestamp_s: self.now_s(),
+            };
+            let change = builder::number_change(meta, &notice);
+            let update = self.phone_update(pnid, change);
+            self.emit(update);
+        }
+        Ok(CustomerOutcome {
+            wamid,
+            webhook: connected,
+            media_id: None,
+        })
     }
 
     pub(crate) fn require_number(&self, pnid: &str) -> Result<(), ControlError> {
