@@ -317,7 +317,8 @@ pub struct MessageEventRecord {
 pub struct StreamEvent {
     /// Its position; clients resume after the last one they saw.
     pub position: Position,
-    /// What changed: `message.created`, `message.updated`, `chat.updated`, `contact.updated`,
+    /// What changed: `message.created`, `message.updated`, `chat.updated`, `chat.merged` (the
+    /// chat no longer exists; `data.into_chat_id` holds it now), `contact.updated`,
     /// `number.updated`, `history.progress`, `webhook.error`, ...
     pub kind: String,
     /// When the change was received: the webhook request's receive time, or the `now` of the

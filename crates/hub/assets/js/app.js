@@ -9,7 +9,7 @@ import { initList, loadFirstPage, markActive, refreshChat, refreshFirstPage, ref
 import { initNotify, loadNotifications, onNotificationEvent, toast } from './notify.js';
 import { initPanel } from './panel.js';
 import { forgetTemplates } from './picker.js';
-import { emit, on, state } from './state.js';
+import { emit, on, removeChat, state } from './state.js';
 import { LiveStream } from './stream.js';
 import { avatar, clear, coalesce, h, rememberTimezone, setServerNow } from './util.js';
 
@@ -32,6 +32,9 @@ function onEvent(kind, event) {
       if ((event.data?.fields || []).includes('labels')) refreshLabels('labels');
       if (event.chat_id) refreshChat(String(event.chat_id));
       onStreamEvent(kind, event);
+      break;
+    case 'chat.merged':
+      onChatMerged(event);
       break;
     case 'message.created':
     case 'message.updated':
@@ -58,6 +61,20 @@ function onEvent(kind, event) {
       break;
     default:
       break;
+  }
+}
+
+/** A customer's two numbers became one contact: the event's chat was folded into
+ *  `data.into_chat_id` and no longer exists. The list drops it; an agent reading it follows. */
+function onChatMerged(event) {
+  const gone = event.chat_id != null ? String(event.chat_id) : null;
+  const into = event.data?.into_chat_id != null ? String(event.data.into_chat_id) : null;
+  if (gone) removeChat(gone);
+  if (!into) return;
+  refreshChat(into);
+  if (gone && state.openChatId === gone) {
+    history.replaceState({ chat: into }, '', `/chats/${into}${location.search}`);
+    openChat(into, { replace: true });
   }
 }
 

@@ -122,6 +122,15 @@ export function upsertChat(chat) {
   if (state.openChatId === id) emit('chat:changed', chat);
 }
 
+/** Drops a chat that no longer exists (folded into another when a customer's two numbers
+ *  became one contact). */
+export function removeChat(id) {
+  id = String(id);
+  const at = state.order.indexOf(id);
+  if (at >= 0) state.order.splice(at, 1);
+  if (state.chats.delete(id) || at >= 0) emit('list:remove', id);
+}
+
 export function getChat(id) {
   return state.chats.get(String(id)) || null;
 }

@@ -5,7 +5,7 @@
 // off. Nothing is lost either way: events are read from the store, not from memory.
 
 const KINDS = [
-  'message.created', 'message.updated', 'chat.updated', 'contact.updated', 'number.updated',
+  'message.created', 'message.updated', 'chat.updated', 'chat.merged', 'contact.updated', 'number.updated',
   'history.progress', 'webhook.error', 'note.created', 'notification.created', 'status.updated',
   'template.updated', 'typing',
 ];

@@ -412,7 +412,7 @@ fn stream_event() -> Value {
         "One change, as sent in the stream's data lines.",
         json!({
             "position": integer(),
-            "kind": { "type": "string", "description": "message.created, message.updated, chat.updated, contact.updated, number.updated, history.progress, webhook.error, ..." },
+            "kind": { "type": "string", "description": "message.created, message.updated, chat.updated, chat.merged (chat_id is gone, data.into_chat_id holds it now), contact.updated, number.updated, history.progress, webhook.error, ..." },
             "at": time(),
             "number_id": { "oneOf": [r("Id"), { "type": "null" }] },
             "chat_id": { "oneOf": [r("Id"), { "type": "null" }] },
