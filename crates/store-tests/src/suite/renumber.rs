@@ -308,3 +308,30 @@ pub async fn a_chain_of_number_changes_delivered_backwards_is_one_contact(
     assert_eq!(f.contacts().await.len(), 1);
     assert_eq!(only_chat(&f).await.message_count, 6);
 }
+
+/// An old number is an alias only until someone moves to it: a later change to that number
+/// makes it the new holder's (no merge with the customer who left it), and its messages go to
+/// the new holder.
+pub async fn a_number_left_behind_belongs_to_whoever_moves_to_it_later(factory: &dyn StoreFactory) {
+    let f = Fixture::new(factory).await;
+    f.ingest_text("wamid.A1", CUSTOMER, at(1), "customer A")
+        .await;
+    f.ingest_text("wamid.B1", OTHER, at(2), "customer B").await;
+    f.ingest(number_change("wamid.NA", CUSTOMER, NEW, at(10)))
+        .await;
+    f.ingest(number_change("wamid.NB", OTHER, CUSTOMER, at(20)))
+        .await;
+    assert_eq!(f.contacts().await.len(), 2, "two people stay two contacts");
+    let a = f.contact(NEW).await;
+    let b = f.contact(CUSTOMER).await;
+    assert_ne!(a.id, b.id);
+    f.ingest_text("wamid.B2", CUSTOMER, at(30), "B from A's old number")
+        .await;
+    let b_chat = f.chat_with(CUSTOMER).await;
+    assert_eq!(b_chat.contact.id, b.id);
+    assert_eq!(
+        wamids(&f, b_chat.id).await,
+        ["wamid.B2", "wamid.NB", "wamid.B1"]
+    );
+    assert_eq!(f.chat_with(NEW).await.message_count, 2);
+}
