@@ -111,6 +111,7 @@ pub use suite::records::{
 pub use suite::renumber::{
     a_chain_of_number_changes_delivered_backwards_is_one_contact,
     a_late_message_from_the_old_number_finds_the_moved_contact,
+    a_message_from_the_old_number_long_after_the_change_is_someone_else,
     a_number_change_merges_the_contact_the_new_number_already_has,
     a_number_change_moves_the_contact_and_its_chat,
     a_number_left_behind_belongs_to_whoever_moves_to_it_later,
@@ -169,6 +170,7 @@ macro_rules! contract_suite {
             number_change_converges_in_any_delivery_order,
             a_chain_of_number_changes_delivered_backwards_is_one_contact,
             a_number_left_behind_belongs_to_whoever_moves_to_it_later,
+            a_message_from_the_old_number_long_after_the_change_is_someone_else,
             // statuses
             statuses_never_move_backwards,
             status_before_message_is_applied_on_arrival,

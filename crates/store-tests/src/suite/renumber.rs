@@ -335,3 +335,31 @@ pub async fn a_number_left_behind_belongs_to_whoever_moves_to_it_later(factory: 
     );
     assert_eq!(f.chat_with(NEW).await.message_count, 2);
 }
+
+/// WhatsApp moves the account at the change: a message from the old number sent well after it
+/// is from whoever has that number now (carriers give numbers out again), not from the
+/// customer who left. It gets a contact and chat of its own; the moved customer's chat keeps
+/// only what they sent.
+pub async fn a_message_from_the_old_number_long_after_the_change_is_someone_else(
+    factory: &dyn StoreFactory,
+) {
+    let f = Fixture::new(factory).await;
+    f.ingest_text("wamid.X1", CUSTOMER, at(1), "one").await;
+    f.ingest(number_change("wamid.N", CUSTOMER, NEW, at(5)))
+        .await;
+    let moved = f.contact(NEW).await;
+    let two_days = 2 * 24 * 3600;
+    f.ingest_text("wamid.Z1", CUSTOMER, at(5 + two_days), "hello, new here")
+        .await;
+    assert_eq!(
+        f.contacts().await.len(),
+        2,
+        "a stranger is not the customer"
+    );
+    let stranger = f.contact(CUSTOMER).await;
+    assert_ne!(stranger.id, moved.id);
+    let stranger_chat = f.chat_with(CUSTOMER).await;
+    assert_eq!(wamids(&f, stranger_chat.id).await, ["wamid.Z1"]);
+    let moved_chat = f.chat_with(NEW).await;
+    assert_eq!(wamids(&f, moved_chat.id).await, ["wamid.N", "wamid.X1"]);
+}

@@ -5,6 +5,7 @@
 
 use coexist_core::inbox::InboxStatus;
 use coexist_core::ingest::ContactRef;
+use coexist_core::time::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
 use super::events::{CONTACT_UPDATED, Subject};
@@ -34,6 +35,25 @@ pub(super) struct NewChat {
     pub(super) open: bool,
 }
 
+/// How long after a number change a message sent from the old number still counts as the
+/// customer's who left it. WhatsApp moves the account at the change, so nothing sent later can
+/// be theirs: a message from that number well after it is someone else's (carriers give numbers
+/// out again) and gets a contact of its own. The hour only absorbs clock differences; a late
+/// delivery keeps its send time, so Meta's redeliveries (up to 7 days) still land right.
+pub(super) const ALIAS_GRACE_MS: i64 = 60 * 60 * 1000;
+
+/// A [`ContactCtx`] from a row of `id, wa_id, user_id, parent_user_id, profile_name`.
+fn contact_ctx(row: &rusqlite::Row<'_>) -> rusqlite::Result<ContactCtx> {
+    Ok(ContactCtx {
+        id: row.get(0)?,
+        wa_id: row.get(1)?,
+        user_id: row.get(2)?,
+        parent_user_id: row.get(3)?,
+        profile_name: row.get(4)?,
+        by_alias: false,
+    })
+}
+
 fn initial_status(open: bool) -> &'static str {
     if open {
         InboxStatus::Open.as_str()
@@ -49,15 +69,23 @@ fn cache_key(r_wa: Option<&str>, r_user: Option<&str>) -> Option<String> {
 
 impl Ingest<'_> {
     /// The contact `r` names on number `n`, created if new. `live`: the change is a live webhook,
-    /// whose profile name is current (history never overwrites it).
-    pub(super) fn contact(&mut self, n: NumberCtx, r: &ContactRef, live: bool) -> DbResult<i64> {
+    /// whose profile name is current (history never overwrites it). `sent_at`: when the user
+    /// did what the change reports, if it says; an old number then leads to the contact that
+    /// left it only for what was sent before they left (see [`ALIAS_GRACE_MS`]).
+    pub(super) fn contact(
+        &mut self,
+        n: NumberCtx,
+        r: &ContactRef,
+        live: bool,
+        sent_at: Option<Timestamp>,
+    ) -> DbResult<i64> {
         let key = cache_key(r.wa_id.as_deref(), r.user_id.as_deref()).ok_or_else(|| {
             DbError::invalid("a contact with neither wa_id nor user_id cannot be stored")
         })?;
         let cached = self.contacts.get(&(n.id, key.clone())).cloned();
         let found = match cached {
             Some(c) => Some(c),
-            None => self.load_contact(n.id, r)?,
+            None => self.load_contact(n.id, r, sent_at)?,
         };
         let contact = match found {
             Some(c) => self.refresh_contact(n, c, r, live)?,
@@ -68,10 +96,16 @@ impl Ingest<'_> {
         Ok(id)
     }
 
-    /// The contact `r` names: by wa_id, then by user_id, then by a wa_id the contact had before.
-    /// The alias lookup runs only when the first two miss, so a known contact costs nothing
-    /// more.
-    fn load_contact(&self, number: i64, r: &ContactRef) -> DbResult<Option<ContactCtx>> {
+    /// The contact `r` names: by wa_id, then by user_id, then by a wa_id the contact had before
+    /// (for what was sent by `sent_at`, when given, no later than the change plus
+    /// [`ALIAS_GRACE_MS`]). The alias lookup runs only when the first two miss, so a known
+    /// contact costs nothing more.
+    fn load_contact(
+        &self,
+        number: i64,
+        r: &ContactRef,
+        sent_at: Option<Timestamp>,
+    ) -> DbResult<Option<ContactCtx>> {
         let by = |column: &str, value: &str| -> DbResult<Option<ContactCtx>> {
             let sql = format!(
                 "SELECT id, wa_id, user_id, parent_user_id, profile_name
@@ -92,13 +126,18 @@ impl Ingest<'_> {
         let Some(wa) = r.wa_id.as_deref() else {
             return Ok(None);
         };
-        let aliased = self.contact_row(
-            "SELECT k.id, k.wa_id, k.user_id, k.parent_user_id, k.profile_name
-             FROM contact_aliases a JOIN contacts k ON k.id = a.contact_id
-             WHERE a.number_id = ?1 AND a.wa_id = ?2",
-            number,
-            wa,
-        )?;
+        let aliased = self
+            .conn
+            .prepare_cached(
+                "SELECT k.id, k.wa_id, k.user_id, k.parent_user_id, k.profile_name
+                 FROM contact_aliases a JOIN contacts k ON k.id = a.contact_id
+                 WHERE a.number_id = ?1 AND a.wa_id = ?2 AND (?3 IS NULL OR ?3 <= a.at + ?4)",
+            )?
+            .query_row(
+                params![number, wa, sent_at.map(|t| t.0), ALIAS_GRACE_MS],
+                contact_ctx,
+            )
+            .optional()?;
         Ok(aliased.map(|c| ContactCtx {
             by_alias: true,
             ..c
@@ -109,16 +148,7 @@ impl Ingest<'_> {
         Ok(self
             .conn
             .prepare_cached(sql)?
-            .query_row(params![number, value], |row| {
-                Ok(ContactCtx {
-                    id: row.get(0)?,
-                    wa_id: row.get(1)?,
-                    user_id: row.get(2)?,
-                    parent_user_id: row.get(3)?,
-                    profile_name: row.get(4)?,
-                    by_alias: false,
-                })
-            })
+            .query_row(params![number, value], contact_ctx)
             .optional()?)
     }
 

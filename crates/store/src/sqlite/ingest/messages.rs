@@ -75,7 +75,12 @@ impl Ingest<'_> {
     /// Stores `m` unless a message with its wamid exists on the number; returns the new id.
     pub(super) fn message(&mut self, m: &NewMessage) -> DbResult<Option<i64>> {
         let n = self.number(&m.number, coexistence_only(m.origin))?;
-        let contact = self.contact(n, &m.contact, m.origin != Origin::History)?;
+        let contact = self.contact(
+            n,
+            &m.contact,
+            m.origin != Origin::History,
+            Some(m.timestamp),
+        )?;
         let chat = self.chat(n, contact, m.origin.counts_unread(), m.timestamp.0)?;
         let Some(id) = self.insert_message(n, chat, m)? else {
             self.outcome.messages_duplicate += 1;

@@ -23,7 +23,9 @@ impl Ingest<'_> {
             wa_id: Some(c.wa_id.clone()),
             ..ContactRef::default()
         };
-        let contact = self.contact(n, &who, false)?;
+        // The phone's address book names whoever the business saved under that number: through
+        // an alias, the customer who moved.
+        let contact = self.contact(n, &who, false, None)?;
         let (names_at, changed_at) = self.phonebook_times(contact)?;
         let ts = c.timestamp.0;
         // The names come from the newest `add`; whether the contact is on the phone from the

@@ -102,7 +102,7 @@ impl Ingest<'_> {
     /// opt-out, newer wins.
     pub(super) fn preference(&mut self, p: &PreferenceChange) -> DbResult<()> {
         let n = self.number(&p.number, false)?;
-        let contact = self.contact(n, &p.contact, true)?;
+        let contact = self.contact(n, &p.contact, true, Some(p.timestamp))?;
         let new = self
             .conn
             .prepare_cached(

@@ -220,7 +220,7 @@ impl Ingest<'_> {
             profile_name: None,
             ..c.contact.clone()
         };
-        let moved = self.contact(n, &old, false)?;
+        let moved = self.contact(n, &old, false, Some(c.timestamp))?;
         let merge = match self.holder_of(n, &c.new_wa_id, c.timestamp.0)? {
             Some(holder) if holder != moved => Some(self.merge_contacts(n, moved, holder)?),
             Some(_) => None,
