@@ -174,6 +174,36 @@ async fn a_message_sent_from_the_phone_app_shows_as_such() {
     .await;
 }
 
+/// A customer wrote from a new phone number before WhatsApp's notice of the change arrived:
+/// until the notice the list shows two chats; after it, one (Meta's `user_changed_number`
+/// merges them), and the agent who was reading the newer chat is taken to the kept one, which
+/// holds what the customer sent from both numbers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_who_changes_number_ends_as_one_chat() {
+    run("number_change", StackOptions::default(), async |ctx| {
+        let s = &ctx.stack;
+        let new_number = "16505559876";
+        s.customer_says(ADA, "Grace Hopper", "Hello from my old phone").await?;
+        s.advance(2).await;
+        s.customer_says(new_number, "Grace Hopper", "It's me, on my new phone").await?;
+        let b = agent(ctx, "bob@example.com", "Bob Baker").await?;
+        let graces = "return [...document.querySelectorAll('.chat-row .row-name')].filter((n) => n.textContent.includes('Grace Hopper')).length === arguments[0];";
+        b.wait_js("two chats with Grace", graces, vec![json!(2)]).await?;
+        // The newest chat is on top: the one from the new number.
+        open_row(&b, "Grace Hopper").await?;
+        b.wait_text(".msg.customer .text", "It's me, on my new phone").await?;
+        let old_text = "return [...document.querySelectorAll('.msg .text')].some((el) => el.textContent.includes('Hello from my old phone'));";
+        ensure!(b.js(old_text, vec![]).await? == false, "the new number's chat already shows the old phone's message");
+        let change = json!({"phone_number_id": s.coexist, "new_wa_id": new_number});
+        s.control("POST", &format!("/customers/{ADA}/change-number"), change).await?;
+        b.wait_js("one chat with Grace", graces, vec![json!(1)]).await?;
+        b.wait_text(".msg.customer .text", "Hello from my old phone").await?;
+        b.wait_text(".msg.customer .text", "It's me, on my new phone").await?;
+        Ok(())
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outside_the_window_the_composer_offers_templates_and_sends_one() {
     run("template", StackOptions::default(), async |ctx| {
