@@ -116,6 +116,7 @@ pub use suite::renumber::{
     a_number_change_moves_the_contact_and_its_chat,
     a_number_left_behind_belongs_to_whoever_moves_to_it_later,
     a_redelivered_number_change_changes_nothing_more,
+    a_send_queued_before_a_number_change_goes_to_the_new_number,
     number_change_converges_in_any_delivery_order,
 };
 pub use suite::requests::{
@@ -171,6 +172,7 @@ macro_rules! contract_suite {
             a_chain_of_number_changes_delivered_backwards_is_one_contact,
             a_number_left_behind_belongs_to_whoever_moves_to_it_later,
             a_message_from_the_old_number_long_after_the_change_is_someone_else,
+            a_send_queued_before_a_number_change_goes_to_the_new_number,
             // statuses
             statuses_never_move_backwards,
             status_before_message_is_applied_on_arrival,

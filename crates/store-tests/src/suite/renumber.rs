@@ -5,7 +5,7 @@
 use coexist_core::ids::ChatId;
 use coexist_core::inbox::{ChatChange, Label, NoteBody};
 use coexist_core::ingest::Change;
-use coexist_core::store::{By, ChatRecord, NewNote, StoreError};
+use coexist_core::store::{By, ChatRecord, NewNote, SendTarget, StoreError};
 use serde_json::json;
 
 use super::inbox::{agent, change, events_of};
@@ -362,4 +362,23 @@ pub async fn a_message_from_the_old_number_long_after_the_change_is_someone_else
     assert_eq!(wamids(&f, stranger_chat.id).await, ["wamid.Z1"]);
     let moved_chat = f.chat_with(NEW).await;
     assert_eq!(wamids(&f, moved_chat.id).await, ["wamid.N", "wamid.X1"]);
+}
+
+/// A reply still queued when the customer changes number is sent to the new number: WhatsApp
+/// moved their account, and the old number may soon be someone else's.
+pub async fn a_send_queued_before_a_number_change_goes_to_the_new_number(
+    factory: &dyn StoreFactory,
+) {
+    let (f, chat) = super::outbox::with_chat(factory).await;
+    let reply = super::outbox::send(&f, SendTarget::Chat(chat), None, "on its way");
+    let queued = super::outbox::enqueue(&f, reply).await;
+    f.ingest(number_change("wamid.N", CUSTOMER, NEW, at(5)))
+        .await;
+    let claimed = f
+        .store
+        .claim_sends(&[queued.id], at(11), at(41), "test")
+        .await
+        .expect("claim_sends");
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(claimed[0].recipient, NEW, "the customer's number now");
 }

@@ -233,11 +233,30 @@ impl Ingest<'_> {
         if let Some(old_wa_id) = c.contact.wa_id.as_deref() {
             self.alias(n, old_wa_id, kept, c.timestamp.0)?;
         }
+        self.retarget_queued_sends(n, kept)?;
         let mut touched = vec![moved];
         touched.extend(merge.iter().flat_map(|m| [m.kept, m.gone]));
         self.forget_contacts(&touched);
         self.log_number_change(n, c, kept, merge)?;
         self.announce_number_change(n, kept, merge)
+    }
+
+    /// Sends still queued for the customer go to the number they have now: WhatsApp moved
+    /// their account, and the old number may soon be someone else's. (A send already under
+    /// way keeps its recipient; its answer from Meta says how it went.)
+    fn retarget_queued_sends(&self, n: NumberCtx, contact: i64) -> DbResult<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE outbox SET recipient = k.wa_id, updated_at = ?3
+                 FROM contacts k
+                 WHERE k.id = ?2 AND k.wa_id IS NOT NULL
+                   AND outbox.number_id = ?1 AND outbox.state = 'queued'
+                   AND outbox.recipient != k.wa_id
+                   AND (SELECT c.contact_id FROM messages m JOIN chats c ON c.id = m.chat_id
+                        WHERE m.id = outbox.message_id) = ?2",
+            )?
+            .execute(params![n.id, contact, self.at.0])?;
+        Ok(())
     }
 
     fn number_change_seen(&self, n: NumberCtx, wamid: &str) -> DbResult<bool> {
