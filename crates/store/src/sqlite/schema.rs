@@ -49,6 +49,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "0006_number_changes",
         sql: include_str!("../../migrations/sqlite/0006_number_changes.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_history_last_chunk",
+        sql: include_str!("../../migrations/sqlite/0007_history_last_chunk.sql"),
+    },
 ];
 
 /// The schema version this binary writes.
@@ -118,6 +123,50 @@ mod tests {
             .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
             .unwrap();
         assert_eq!(usize::try_from(n).unwrap(), MIGRATIONS.len());
+    }
+
+    #[test]
+    fn an_import_begun_before_last_chunk_at_existed_gets_it_from_its_chunks() {
+        use coexist_core::number::{HistoryImport, HistoryImportState};
+        use coexist_core::time::Timestamp;
+
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before_7 = MIGRATIONS.iter().take_while(|m| m.version < 7).count();
+        migrate_with(&mut conn, &MIGRATIONS[..before_7]).unwrap();
+        // As an older binary wrote it: no last_chunk_at key at all.
+        let import = HistoryImport {
+            state: HistoryImportState::InProgress,
+            progress: Some(40),
+            ..HistoryImport::default()
+        };
+        let mut old = serde_json::to_value(&import).unwrap();
+        old.as_object_mut().unwrap().remove("last_chunk_at");
+        let newest_chunk_ms = 1_772_442_000_123_i64;
+        conn.execute_batch(&format!(
+            "INSERT INTO orgs (id, name, created_at) VALUES (1, 'o', 0);
+             INSERT INTO numbers (id, org_id, phone_number_id, mode, state, configured, history,
+                 created_at, updated_at)
+             VALUES (1, 1, 'p1', 'coexistence', 'live', 1, '{old}', 0, 0),
+                    (2, 1, 'p2', 'coexistence', 'live', 1, '{old}', 0, 0);
+             INSERT INTO history_chunks (number_id, phase, chunk_order, progress, messages,
+                 received_at)
+             VALUES (1, 0, 1, 20, 10, {early}), (1, 0, 2, 40, 10, {newest_chunk_ms});",
+            early = newest_chunk_ms - 60_000,
+        ))
+        .unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), ["0007_history_last_chunk"]);
+        let history = |id: i64| -> HistoryImport {
+            let text: String = conn
+                .query_row("SELECT history FROM numbers WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            serde_json::from_str(&text).unwrap()
+        };
+        let backfilled = history(1);
+        assert_eq!(backfilled.last_chunk_at, Some(Timestamp(newest_chunk_ms)));
+        assert_eq!(backfilled.progress, Some(40), "the rest is kept");
+        assert_eq!(history(2).last_chunk_at, None, "no chunks, nothing to say");
     }
 
     #[test]
