@@ -44,6 +44,19 @@ pub async fn open_row(b: &Browser, name: &str) -> Result<()> {
     b.wait_text("#chat-title", name).await
 }
 
+/// In a chat whose window is closed, picks the first template whose name starts with `prefix`
+/// in the composer's template picker (once the approved templates are listed).
+pub async fn pick_template(b: &Browser, prefix: &str) -> Result<()> {
+    b.wait_for("#template-select option[value]:not([value=''])")
+        .await?;
+    b.js(
+        "const s = document.getElementById('template-select'); s.value = [...s.options].find((o) => o.text.startsWith(arguments[0])).value; s.dispatchEvent(new Event('change')); return true;",
+        vec![json!(prefix)],
+    )
+    .await
+    .map(|_| ())
+}
+
 /// Takes the focus out of any field, so keys go to the shortcuts.
 pub async fn blur(b: &Browser) -> Result<()> {
     b.js(

@@ -203,6 +203,19 @@ impl Stack {
         Ok(answer.wamid().unwrap_or_default().to_owned())
     }
 
+    /// Meta disconnects the coexistence number for 14 days without the phone app
+    /// (`PARTNER_REMOVED`, `PRIMARY_INACTIVITY`): the inbox then shows its danger banner.
+    pub async fn disconnect_for_inactivity(&self) -> Result<()> {
+        let body = json!({"reason": "PRIMARY_INACTIVITY", "initiated_by": "SYSTEM"});
+        self.control(
+            "POST",
+            &format!("/numbers/{}/disconnect", self.coexist),
+            body,
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// Moves Meta's clock: statuses due meanwhile (delivered, read) are delivered.
     pub async fn advance(&self, seconds: u64) {
         self.sandbox.advance(seconds).await;

@@ -19,7 +19,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
-use e2e::inbox::{DESKTOP, admin, agent, open_row, shortcut};
+use e2e::inbox::{DESKTOP, admin, agent, open_row, pick_template, shortcut};
 use e2e::{Browser, PASSWORD, StackOptions, run};
 use serde_json::{Value, json};
 
@@ -186,23 +186,39 @@ async fn the_inbox_chat_panel_and_template_picker_have_no_accessibility_violatio
     };
     run("a11y_inbox", StackOptions::default(), async |ctx| {
         let s = &ctx.stack;
-        let mut audit = Audit { axe: &axe, found: Vec::new() };
+        let mut audit = Audit {
+            axe: &axe,
+            found: Vec::new(),
+        };
         s.sandbox
-            .control("POST", &format!("/customers/{NOAH}/profile"), Some(json!({"name": "Noah Williams"})))
+            .control(
+                "POST",
+                &format!("/customers/{NOAH}/profile"),
+                Some(json!({"name": "Noah Williams"})),
+            )
             .await;
-        s.phone_says(NOAH, "Your order is ready for pickup.").await?;
-        s.customer_says(GRACE, "Grace Hopper", "Can I still change the delivery address?").await?;
-        s.phone_says(GRACE, "Yes: send it here and we will update the order.").await?;
+        s.phone_says(NOAH, "Your order is ready for pickup.")
+            .await?;
+        s.customer_says(
+            GRACE,
+            "Grace Hopper",
+            "Can I still change the delivery address?",
+        )
+        .await?;
+        s.phone_says(GRACE, "Yes: send it here and we will update the order.")
+            .await?;
         let b = agent(ctx, "bob@example.com", "Bob Baker").await?;
         b.wait_text(".chat-row .row-name", "Noah Williams").await?;
         audit.check(&b, "chat list").await?;
 
         open_row(&b, "Grace Hopper").await?;
-        b.type_into("#composer-input", "Of course, what is the new address?").await?;
+        b.type_into("#composer-input", "Of course, what is the new address?")
+            .await?;
         b.press(fantoccini::key::Key::Enter).await?;
         b.wait_text(".msg.out.agent .text", "new address").await?;
         b.click(".composer-tabs .note-tab").await?;
-        b.type_into("#composer-input", "She moved last week.").await?;
+        b.type_into("#composer-input", "She moved last week.")
+            .await?;
         b.press(fantoccini::key::Key::Enter).await?;
         b.wait_text(".note .text", "moved last week").await?;
         audit.check(&b, "open chat").await?;
@@ -213,12 +229,7 @@ async fn the_inbox_chat_panel_and_template_picker_have_no_accessibility_violatio
 
         open_row(&b, "Noah Williams").await?;
         b.wait_text("#window-bar", "Window closed").await?;
-        b.wait_for("#template-select option[value]:not([value=''])").await?;
-        b.js(
-            "const s = document.getElementById('template-select'); s.value = [...s.options].find((o) => o.text.startsWith('order_update')).value; s.dispatchEvent(new Event('change')); return true;",
-            vec![],
-        )
-        .await?;
+        pick_template(&b, "order_update").await?;
         b.wait_for("input[name='body:1']").await?;
         audit.check(&b, "template picker").await?;
 
@@ -249,12 +260,7 @@ async fn the_inbox_chat_panel_and_template_picker_have_no_accessibility_violatio
         b.press(fantoccini::key::Key::Escape).await?;
 
         // A disconnected number's banner.
-        s.control(
-            "POST",
-            &format!("/numbers/{}/disconnect", s.coexist),
-            json!({"reason": "PRIMARY_INACTIVITY", "initiated_by": "SYSTEM"}),
-        )
-        .await?;
+        s.disconnect_for_inactivity().await?;
         b.wait_for(".banner.danger").await?;
         audit.check(&b, "disconnected banner").await?;
         audit.verdict()

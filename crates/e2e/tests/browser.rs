@@ -11,7 +11,7 @@ mod scenes;
 
 use anyhow::{Context, Result, ensure};
 use coexist_core::time::Clock;
-use e2e::inbox::{DESKTOP, agent, open_row, shortcut};
+use e2e::inbox::{DESKTOP, agent, open_row, pick_template, shortcut};
 use e2e::{PASSWORD, StackOptions, run};
 use fantoccini::key::Key;
 use hub::clock::SystemClock;
@@ -210,22 +210,30 @@ async fn outside_the_window_the_composer_offers_templates_and_sends_one() {
         let s = &ctx.stack;
         // Only the owner wrote (from the phone): the customer never opened a window.
         s.sandbox
-            .control("POST", "/customers/16505550777/profile", Some(json!({"name": "Grace Hopper"})))
+            .control(
+                "POST",
+                "/customers/16505550777/profile",
+                Some(json!({"name": "Grace Hopper"})),
+            )
             .await;
-        s.phone_says("16505550777", "Your order is ready for pickup.").await?;
+        s.phone_says("16505550777", "Your order is ready for pickup.")
+            .await?;
         let b = agent(ctx, "bob@example.com", "Bob Baker").await?;
         open_row(&b, "Grace Hopper").await?;
         b.wait_text("#window-bar", "Window closed").await?;
-        b.wait_for("#template-select option[value]:not([value=''])").await?;
-        b.js(
-            "const s = document.getElementById('template-select'); s.value = [...s.options].find((o) => o.text.startsWith('order_update')).value; s.dispatchEvent(new Event('change')); return true;",
-            vec![],
-        )
-        .await?;
-        for (name, value) in [("body:1", "Grace"), ("body:2", "SKBUP2-4CPIG9"), ("body:3", "on its way")] {
+        pick_template(&b, "order_update").await?;
+        for (name, value) in [
+            ("body:1", "Grace"),
+            ("body:2", "SKBUP2-4CPIG9"),
+            ("body:3", "on its way"),
+        ] {
             b.type_into(&format!("input[name='{name}']"), value).await?;
         }
-        b.wait_text(".tpl-bubble", "Hi Grace, your order SKBUP2-4CPIG9 is now on its way.").await?;
+        b.wait_text(
+            ".tpl-bubble",
+            "Hi Grace, your order SKBUP2-4CPIG9 is now on its way.",
+        )
+        .await?;
         b.screenshot("template-picker").await?;
         b.click("#template-send").await?;
         b.wait_text(".msg.out.agent", "SKBUP2-4CPIG9").await?;
@@ -235,7 +243,10 @@ async fn outside_the_window_the_composer_offers_templates_and_sends_one() {
             if let Some(t) = find_template_send(&s.sandbox.sent().await) {
                 break t;
             }
-            ensure!(tokio::time::Instant::now() < deadline, "Meta received no template");
+            ensure!(
+                tokio::time::Instant::now() < deadline,
+                "Meta received no template"
+            );
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         };
         ensure!(template["template"]["name"] == "order_update", "{template}");

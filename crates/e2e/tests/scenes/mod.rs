@@ -377,12 +377,7 @@ async fn screenshots(s: &Stack, b: &Browser) -> Result<()> {
     open_row(b, "Tom's Garden Supplies").await?;
     b.wait_text(".sys-sep, .thread-top", "").await?;
     b.screenshot("chat-list").await?;
-    s.control(
-        "POST",
-        &format!("/numbers/{}/disconnect", s.coexist),
-        json!({"reason": "PRIMARY_INACTIVITY", "initiated_by": "SYSTEM"}),
-    )
-    .await?;
+    s.disconnect_for_inactivity().await?;
     b.wait_for(".banner.danger").await?;
     tokio::time::sleep(Duration::from_millis(200)).await;
     b.screenshot("health-disconnected").await?;
