@@ -265,6 +265,15 @@ impl Ingest<'_> {
             .touch(CONTACT_UPDATED, contact, n.subject(), change);
     }
 
+    /// The stored chat of (number, contact), if any (not the batch's cache).
+    pub(super) fn chat_of(&self, number: i64, contact: i64) -> DbResult<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM chats WHERE number_id = ?1 AND contact_id = ?2")?
+            .query_row(params![number, contact], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The chat of (number, contact), created if new. `open`: the change creating it needs an
     /// agent (a live customer message); chats that only history or the phone app created
     /// start resolved, so an import does not flood the inbox. `first_at`: the timestamp of the
@@ -286,13 +295,10 @@ impl Ingest<'_> {
             return Ok(*id);
         }
         // A contact created by this batch has no chat: no need to look.
-        let found: Option<i64> = if self.created_contacts.contains(&contact) {
+        let found = if self.created_contacts.contains(&contact) {
             None
         } else {
-            self.conn
-                .prepare_cached("SELECT id FROM chats WHERE number_id = ?1 AND contact_id = ?2")?
-                .query_row(params![n.id, contact], |r| r.get(0))
-                .optional()?
+            self.chat_of(n.id, contact)?
         };
         let id = match found {
             Some(id) => id,

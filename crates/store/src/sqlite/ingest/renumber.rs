@@ -330,8 +330,8 @@ impl Ingest<'_> {
         } else {
             (&current, &moved)
         };
-        let kept_chat = self.chat_of(n, kept.id)?;
-        let gone_chat = self.chat_of(n, gone.id)?;
+        let kept_chat = self.chat_of(n.id, kept.id)?;
+        let gone_chat = self.chat_of(n.id, gone.id)?;
         let chat = match (kept_chat, gone_chat) {
             (Some(k), Some(g)) => {
                 self.merge_chats(n, k, g)?;
@@ -365,14 +365,6 @@ impl Ingest<'_> {
             .conn
             .prepare_cached(&sql)?
             .query_row([id], ContactRow::of)?)
-    }
-
-    fn chat_of(&self, n: NumberCtx, contact: i64) -> DbResult<Option<i64>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT id FROM chats WHERE number_id = ?1 AND contact_id = ?2")?
-            .query_row(params![n.id, contact], |r| r.get(0))
-            .optional()?)
     }
 
     /// What names the folded contact: marketing preference events (a duplicate is dropped) and
@@ -540,7 +532,7 @@ impl Ingest<'_> {
     ) -> DbResult<()> {
         let chat = match merge {
             Some(m) => m.chat,
-            None => self.chat_of(n, kept)?,
+            None => self.chat_of(n.id, kept)?,
         };
         let (contact_change, chat_change) = if merge.is_some() {
             ("merged", "merged")
