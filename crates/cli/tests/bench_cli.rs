@@ -61,6 +61,17 @@ fn bench_ingest_runs_verifies_and_prints_its_summary() {
     }
     assert!(json["ratio_hub_to_baseline"].is_number(), "{json}");
     assert_eq!(json["per_run"][0]["hub"]["errors"], 0, "{json}");
+    // The hub's writer thread is found by its name and did the writing.
+    assert!(
+        json["hub"]["writer_core_share"]
+            .as_f64()
+            .is_some_and(|w| w > 0.0),
+        "{json}"
+    );
+    assert_eq!(
+        json["per_run"][0]["baseline"]["cpu"]["writer_core"], 0.0,
+        "the bare server has no writer: {json}"
+    );
 }
 
 /// With Meta's batching: several messages per webhook, every one verified stored once.
@@ -108,6 +119,10 @@ fn bench_history_keeps_its_data_for_bench_reads() {
         "{json}"
     );
     assert!(json["seconds"].as_f64().is_some_and(|s| s > 0.0), "{json}");
+    assert!(
+        json["writer_core_share"].as_f64().is_some_and(|w| w > 0.0),
+        "{json}"
+    );
 
     let output = bench(&[
         "reads",
