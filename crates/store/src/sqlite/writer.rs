@@ -285,10 +285,7 @@ fn run(
                 "PRAGMA synchronous=FULL"
             };
             if let Err(e) = conn.execute_batch(pragma) {
-                let msg = format!("could not set how the commit syncs: {e}");
-                group
-                    .into_iter()
-                    .for_each(|job| job.finish(Err(StoreError::Unavailable(msg.clone()))));
+                fail_all(group, &format!("could not set how the commit syncs: {e}"));
                 continue;
             }
             no_sync_at_commit = deferred.is_some();
@@ -308,8 +305,8 @@ pub(crate) mod syncs {
     use std::fs::File;
     use std::sync::mpsc::{Receiver, Sender, channel};
 
-    use super::SYNC_THREAD;
     use super::{DbError, DbResult, JoinHandle, PathBuf, Position, StoreError, WriteJob};
+    use super::{SYNC_THREAD, fail_all};
 
     /// A committed group waiting for its sync, with the stream head it committed at.
     type Committed = (Vec<Box<dyn WriteJob>>, Position);
@@ -374,11 +371,9 @@ pub(crate) mod syncs {
 
     pub(super) fn answer(groups: Vec<Committed>, synced: &Result<(), String>) {
         for (group, head) in groups {
-            for job in group {
-                match synced {
-                    Ok(()) => job.finish(Ok(head)),
-                    Err(m) => job.finish(Err(StoreError::Unavailable(m.clone()))),
-                }
+            match synced {
+                Ok(()) => group.into_iter().for_each(|job| job.finish(Ok(head))),
+                Err(m) => fail_all(group, m),
             }
         }
     }
@@ -490,16 +485,18 @@ fn commit_group(
         },
         Err(Abort::JobFailed) => {
             // Only a lone failing job gets here; its own error is its answer.
-            let msg = "rolled back with a failing request".to_owned();
-            group
-                .into_iter()
-                .for_each(|job| job.finish(Err(StoreError::Unavailable(msg.clone()))));
+            fail_all(group, "rolled back with a failing request");
         }
         Err(Abort::Transaction(msg)) => {
-            group
-                .into_iter()
-                .for_each(|job| job.finish(Err(StoreError::Unavailable(msg.clone()))));
+            fail_all(group, &msg);
         }
+    }
+}
+
+/// Answers every job of `group` with `msg` (nothing of it was committed).
+fn fail_all(group: Vec<Box<dyn WriteJob>>, msg: &str) {
+    for job in group {
+        job.finish(Err(StoreError::Unavailable(msg.to_owned())));
     }
 }
 
