@@ -96,7 +96,7 @@ pub use suite::outbox::{
 };
 pub use suite::phonebook::{
     contact_remove_keeps_the_contact, contact_sync_marks_the_number_synced,
-    older_contact_change_never_overwrites_a_newer_one,
+    contact_updates_name_their_contact, older_contact_change_never_overwrites_a_newer_one,
 };
 pub use suite::reads::{
     bad_cursors_are_invalid, chats_filter_by_number, chats_page_most_recent_first_with_cursor,
@@ -191,6 +191,7 @@ macro_rules! contract_suite {
             contact_remove_keeps_the_contact,
             older_contact_change_never_overwrites_a_newer_one,
             contact_sync_marks_the_number_synced,
+            contact_updates_name_their_contact,
             // history
             history_is_quiet,
             history_chunks_are_counted_once,

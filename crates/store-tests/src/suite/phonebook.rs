@@ -2,8 +2,9 @@
 
 use coexist_core::ingest::Change;
 
-use crate::build::{CUSTOMER, PHONE_ID, at, contact_add, contact_remove};
+use crate::build::{CUSTOMER, OTHER, PHONE_ID, at, contact_add, contact_remove};
 use crate::fixture::{Fixture, StoreFactory};
+use crate::suite::inbox::events_of;
 
 /// `add` sets the phone-book names; `remove` keeps the contact (and its chat) and marks when it
 /// left the phone; a later `add` brings it back.
@@ -96,4 +97,43 @@ pub async fn contact_sync_marks_the_number_synced(factory: &dyn StoreFactory) {
         "the contact exists without any chat"
     );
     assert!(f.chats().await.is_empty());
+}
+
+/// Every `contact.updated` the webhooks cause names its contact (`data.contact_id`, a string as
+/// the API writes ids) and what changed, one event per contact even when one request changes
+/// two contacts: a client re-reads only the contact that changed.
+pub async fn contact_updates_name_their_contact(factory: &dyn StoreFactory) {
+    let f = Fixture::new(factory).await;
+    let head = f.head().await;
+    f.ingest_text("wamid.A", CUSTOMER, at(1), "hi").await;
+    let customer = f.contact(CUSTOMER).await.id.to_string();
+    let created = events_of(&f, head, "contact.updated").await;
+    assert_eq!(created.len(), 1, "{created:#?}");
+    assert_eq!(created[0].data["contact_id"], customer.as_str());
+    assert_eq!(created[0].data["changes"], serde_json::json!(["created"]));
+
+    let head = f.head().await;
+    f.ingest_text("wamid.B", OTHER, at(2), "hello").await;
+    let other = f.contact(OTHER).await.id.to_string();
+    f.ingest(vec![
+        Change::ContactSync(contact_add(CUSTOMER, "Pablo Morales", "Pablo", at(3))),
+        Change::ContactSync(contact_remove(OTHER, at(3))),
+    ])
+    .await;
+    let named: Vec<(String, serde_json::Value)> = events_of(&f, head, "contact.updated")
+        .await
+        .into_iter()
+        .map(|e| {
+            let id = e.data["contact_id"].as_str().map(str::to_owned);
+            (id.unwrap_or_default(), e.data["changes"].clone())
+        })
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            (other.clone(), serde_json::json!(["created"])),
+            (customer, serde_json::json!(["phonebook"])),
+            (other, serde_json::json!(["removed"])),
+        ]
+    );
 }

@@ -61,8 +61,10 @@ pub async fn a_number_change_moves_the_contact_and_its_chat(factory: &dyn StoreF
     assert_eq!(f.chat_with(NEW).await.id, chat);
     let updated = events_of(&f, head, "contact.updated").await;
     assert!(
-        updated.iter().any(|e| e.chat_id == Some(chat)),
-        "the contact's change names its chat: {updated:#?}"
+        updated
+            .iter()
+            .any(|e| e.chat_id == Some(chat) && e.data["contact_id"] == before.id.to_string()),
+        "the contact's change names the contact and its chat: {updated:#?}"
     );
     f.ingest_text("wamid.Y1", NEW, at(3), "hi from my new phone")
         .await;

@@ -417,7 +417,7 @@ fn stream_event() -> Value {
             "number_id": { "oneOf": [r("Id"), { "type": "null" }] },
             "chat_id": { "oneOf": [r("Id"), { "type": "null" }] },
             "message_id": { "oneOf": [r("Id"), { "type": "null" }] },
-            "data": { "type": "object" },
+            "data": { "type": "object", "description": "A small summary; re-read the resource for the rest. The *.updated events list what changed (`{\"changes\": [\"status\"]}`); contact.updated also names its contact (`contact_id`), which has no column of its own here; chat.merged has `into_chat_id`." },
         }),
     )
 }

@@ -8,7 +8,7 @@ use coexist_core::ingest::ContactRef;
 use coexist_core::time::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
-use super::events::{CONTACT_UPDATED, Subject};
+use super::events::Subject;
 use super::numbers::NumberCtx;
 use super::{Ingest, insert_one};
 use crate::sqlite::error::{DbError, DbResult};
@@ -261,8 +261,7 @@ impl Ingest<'_> {
     }
 
     pub(super) fn contact_changed(&mut self, n: NumberCtx, contact: i64, change: &'static str) {
-        self.events
-            .touch(CONTACT_UPDATED, contact, n.subject(), change);
+        self.events.touch_contact(contact, n.subject(), change);
     }
 
     /// The stored chat of (number, contact), if any (not the batch's cache).

@@ -3,7 +3,8 @@
 //! Some events are one per occurrence (`message.created`, `chat.merged`, `history.progress`,
 //! `webhook.error`, `template.updated`); the `*.updated` events of messages, chats, contacts and numbers are one
 //! per subject per batch, listing what changed (`{"changes": ["status", "edit"]}`): clients
-//! re-read the resource anyway.
+//! re-read the resource anyway. A contact has no column of its own in `events`, so
+//! `contact.updated` also names it: `{"changes": ["profile"], "contact_id": "42"}`.
 
 use std::collections::HashMap;
 
@@ -20,7 +21,7 @@ pub(super) const CHAT_UPDATED: &str = "chat.updated";
 /// A chat folded into another (a customer's two numbers became one contact): its `chat_id` no
 /// longer exists, `data.into_chat_id` holds everything it had.
 pub(super) const CHAT_MERGED: &str = "chat.merged";
-pub(super) const CONTACT_UPDATED: &str = "contact.updated";
+const CONTACT_UPDATED: &str = "contact.updated";
 pub(super) const NUMBER_UPDATED: &str = "number.updated";
 pub(super) const HISTORY_PROGRESS: &str = "history.progress";
 pub(super) const WEBHOOK_ERROR: &str = "webhook.error";
@@ -42,6 +43,8 @@ struct Pending {
     /// whose data is its list of changes.
     data: Option<String>,
     changes: Vec<&'static str>,
+    /// The contact a merged `contact.updated` is about (written into its data).
+    contact: Option<i64>,
 }
 
 /// Events waiting for the end of the batch, in the order they happened.
@@ -82,6 +85,7 @@ impl EventLog {
             subject,
             data: Some(data),
             changes: Vec::new(),
+            contact: None,
         });
     }
 
@@ -93,12 +97,29 @@ impl EventLog {
         subject: Subject,
         change: &'static str,
     ) {
+        self.touch_about(kind, id, subject, change, None);
+    }
+
+    /// One `contact.updated` per contact per batch, naming the contact in its data.
+    pub(super) fn touch_contact(&mut self, contact: i64, subject: Subject, change: &'static str) {
+        self.touch_about(CONTACT_UPDATED, contact, subject, change, Some(contact));
+    }
+
+    fn touch_about(
+        &mut self,
+        kind: &'static str,
+        id: i64,
+        subject: Subject,
+        change: &'static str,
+        contact: Option<i64>,
+    ) {
         let at = *self.merged.entry((kind, id)).or_insert_with(|| {
             self.list.push(Pending {
                 kind,
                 subject,
                 data: None,
                 changes: Vec::new(),
+                contact,
             });
             self.list.len() - 1
         });
@@ -146,19 +167,23 @@ struct Row {
     data: String,
 }
 
-/// A merged event's data: `{"changes": [...]}`.
+/// A merged event's data: `{"changes": [...]}`, and `"contact_id"` for a contact's (an id is
+/// written as the API writes ids: a string).
 #[derive(Serialize)]
 struct Changes<'a> {
     changes: &'a [&'static str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact_id: Option<String>,
 }
 
 impl Row {
     fn of(e: Pending, at: Timestamp) -> DbResult<Row> {
         let data = match e.data {
             Some(data) => data,
-            None if e.changes.is_empty() => "{}".to_owned(),
+            None if e.changes.is_empty() && e.contact.is_none() => "{}".to_owned(),
             None => serde_json::to_string(&Changes {
                 changes: &e.changes,
+                contact_id: e.contact.map(|c| c.to_string()),
             })?,
         };
         let s = e.subject;

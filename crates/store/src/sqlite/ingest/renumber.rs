@@ -28,7 +28,7 @@ use rusqlite::{OptionalExtension, Row, params};
 use serde_json::json;
 
 use super::Ingest;
-use super::events::{CHAT_MERGED, CHAT_UPDATED, CONTACT_UPDATED};
+use super::events::{CHAT_MERGED, CHAT_UPDATED};
 use super::numbers::NumberCtx;
 use crate::sqlite::error::DbResult;
 
@@ -543,8 +543,7 @@ impl Ingest<'_> {
             Some(chat) => Self::chat_subject(n, chat),
             None => n.subject(),
         };
-        self.events
-            .touch(CONTACT_UPDATED, kept, subject, contact_change);
+        self.events.touch_contact(kept, subject, contact_change);
         let Some(chat) = chat else {
             return Ok(());
         };
