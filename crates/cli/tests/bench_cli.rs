@@ -72,6 +72,18 @@ fn bench_ingest_runs_verifies_and_prints_its_summary() {
         json["per_run"][0]["baseline"]["cpu"]["writer_core"], 0.0,
         "the bare server has no writer: {json}"
     );
+    assert_writer_bound(&json["hub"]);
+}
+
+/// The writer's CPU per message is reported, and the rate it bounds is one core's second over
+/// it.
+fn assert_writer_bound(json: &Value) {
+    let us = json["writer_us_per_message"].as_f64().unwrap_or_default();
+    assert!(us > 0.0, "{json}");
+    let bound = json["writer_bound_messages_per_s"]
+        .as_f64()
+        .unwrap_or_default();
+    assert!((bound * us - 1e6).abs() < 1.0, "{json}");
 }
 
 /// With Meta's batching: several messages per webhook, every one verified stored once.
@@ -123,6 +135,7 @@ fn bench_history_keeps_its_data_for_bench_reads() {
         json["writer_core_share"].as_f64().is_some_and(|w| w > 0.0),
         "{json}"
     );
+    assert_writer_bound(&json);
 
     let output = bench(&[
         "reads",

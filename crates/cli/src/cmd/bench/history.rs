@@ -49,6 +49,8 @@ struct Run {
     cpu: CpuShare,
     /// The hub's CPU time per imported message, in microseconds.
     cpu_us_per_message: f64,
+    /// Its writer thread's CPU time per imported message, in microseconds.
+    writer_us_per_message: f64,
 }
 
 pub(crate) async fn run(args: HistoryArgs) -> anyhow::Result<()> {
@@ -79,6 +81,7 @@ pub(crate) async fn run(args: HistoryArgs) -> anyhow::Result<()> {
             "hub CPU",
             "hub µs/msg",
             "writer",
+            "wr µs/msg",
             "gen CPU",
         ],
         1,
@@ -97,6 +100,7 @@ pub(crate) async fn run(args: HistoryArgs) -> anyhow::Result<()> {
             percent(r.cpu.server),
             format!("{:.1}", r.cpu_us_per_message),
             percent(r.cpu.writer_core),
+            format!("{:.1}", r.writer_us_per_message),
             percent(r.cpu.generator),
         ]);
         runs.push(r);
@@ -160,6 +164,7 @@ async fn import_once(
         idle_rss_mib,
         chunk_latency: Latency::of(&result.sorted_ms()),
         cpu_us_per_message: cpu.server_seconds * 1e6 / args.messages.max(1) as f64,
+        writer_us_per_message: cpu.writer_us_per(args.messages as f64),
         cpu,
     })
 }
@@ -167,10 +172,13 @@ async fn import_once(
 fn summarize(args: &HistoryArgs, runs: &[Run]) {
     let of = |f: fn(&Run) -> f64| median(&runs.iter().map(f).collect::<Vec<_>>());
     let worst_rss = runs.iter().map(|r| r.peak_rss_mib).fold(0.0, f64::max);
+    let writer_us = of(|r| r.writer_us_per_message);
+    let writer_bound = procs::writer_bound(writer_us);
     println!(
         "median of {} runs: {} messages imported in {:.1} s ({} msgs/s); hub peak RSS {:.0} MiB \
          (worst run {:.0} MiB, {:.0} MiB idle before the import); hub CPU {} ({:.1} µs per \
-         message; its writer thread {} of a core), generator {}",
+         message; its writer thread {} of a core, {:.1} µs per message: {} msgs/s at most were \
+         it never waiting), generator {}",
         runs.len(),
         thousands(args.messages as f64),
         of(|r| r.seconds),
@@ -181,6 +189,8 @@ fn summarize(args: &HistoryArgs, runs: &[Run]) {
         percent(of(|r| r.cpu.server)),
         of(|r| r.cpu_us_per_message),
         percent(of(|r| r.cpu.writer_core)),
+        writer_us,
+        writer_bound.map_or_else(|| "-".to_owned(), thousands),
         percent(of(|r| r.cpu.generator)),
     );
     println!(
@@ -203,6 +213,8 @@ fn summarize(args: &HistoryArgs, runs: &[Run]) {
             "idle_rss_mib": of(|r| r.idle_rss_mib),
             "cpu_us_per_message": of(|r| r.cpu_us_per_message),
             "writer_core_share": of(|r| r.cpu.writer_core),
+            "writer_us_per_message": writer_us,
+            "writer_bound_messages_per_s": writer_bound,
             "verified": true,
             "per_run": runs,
         }),

@@ -49,6 +49,8 @@ struct Side {
     cpu: CpuShare,
     /// The server's CPU time per message, in microseconds.
     cpu_us_per_message: f64,
+    /// The hub's writer thread's CPU time per message, in microseconds (0 for the baseline).
+    writer_us_per_message: f64,
 }
 
 impl Side {
@@ -61,6 +63,7 @@ impl Side {
             latency: Latency::of(&result.sorted_ms()),
             errors: result.answers.len() - result.ok(),
             cpu_us_per_message: cpu.server_seconds * 1e6 / messages,
+            writer_us_per_message: cpu.writer_us_per(messages),
             cpu,
         }
     }
@@ -115,6 +118,7 @@ pub(crate) async fn run(args: IngestArgs) -> anyhow::Result<()> {
             "srv CPU",
             "srv µs/msg",
             "writer",
+            "wr µs/msg",
             "gen CPU",
             "other CPU",
         ],
@@ -143,16 +147,17 @@ fn print_side(table: &Table, run: u32, name: &str, side: &Side) {
         side.errors.to_string(),
         percent(side.cpu.server),
         format!("{:.1}", side.cpu_us_per_message),
-        writer(&side.cpu),
+        writer(&side.cpu, percent(side.cpu.writer_core)),
+        writer(&side.cpu, format!("{:.1}", side.writer_us_per_message)),
         percent(side.cpu.generator),
         percent(side.cpu.others),
     ]);
 }
 
-/// The writer thread's share of one core, or `-` for the baseline (no writer).
-fn writer(cpu: &CpuShare) -> String {
+/// A figure of the writer thread, or `-` for the baseline (no writer).
+fn writer(cpu: &CpuShare, figure: String) -> String {
     if cpu.writer_core > 0.0 {
-        percent(cpu.writer_core)
+        figure
     } else {
         "-".to_owned()
     }
@@ -211,10 +216,13 @@ fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
     let hub_latency = Latency::median_of(&runs.iter().map(|r| r.1.latency).collect::<Vec<_>>());
     let base_latency = Latency::median_of(&runs.iter().map(|r| r.0.latency).collect::<Vec<_>>());
     let cpu = |f: fn(&(Side, Side, f64)) -> f64| of(f);
+    let writer_us = of(|r| r.1.writer_us_per_message);
+    let writer_bound = procs::writer_bound(writer_us);
     println!(
         "median of {} runs: hub {} msgs/s (p50 {:.2} ms, p99 {:.2} ms), baseline {} msgs/s; \
          hub/baseline {}; hub CPU {} of the machine ({:.1} µs per message, baseline {:.1} µs; \
-         its writer thread {} of a core), generator {}; hub peak RSS {:.0} MiB",
+         its writer thread {} of a core, {:.1} µs per message: {} msgs/s at most were it never \
+         waiting), generator {}; hub peak RSS {:.0} MiB",
         runs.len(),
         thousands(hub_rate),
         hub_latency.p50_ms,
@@ -225,6 +233,8 @@ fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
         of(|r| r.1.cpu_us_per_message),
         of(|r| r.0.cpu_us_per_message),
         percent(cpu(|r| r.1.cpu.writer_core)),
+        writer_us,
+        writer_bound.map_or_else(|| "-".to_owned(), thousands),
         percent(cpu(|r| r.1.cpu.generator)),
         of(|r| r.2),
     );
@@ -243,6 +253,8 @@ fn summarize(args: &IngestArgs, runs: &[(Side, Side, f64)]) {
                     "cpu_share": cpu(|r| r.1.cpu.server), "generator_cpu_share": cpu(|r| r.1.cpu.generator),
                     "cpu_us_per_message": of(|r| r.1.cpu_us_per_message),
                     "writer_core_share": cpu(|r| r.1.cpu.writer_core),
+                    "writer_us_per_message": writer_us,
+                    "writer_bound_messages_per_s": writer_bound,
                     "peak_rss_mib": of(|r| r.2)},
             "baseline": {"messages_per_s": base_rate, "latency": base_latency,
                          "cpu_share": cpu(|r| r.0.cpu.server), "generator_cpu_share": cpu(|r| r.0.cpu.generator),

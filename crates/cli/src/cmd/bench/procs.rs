@@ -219,6 +219,24 @@ pub(crate) struct CpuShare {
     /// limit, and well below it the requests are waiting for something else. 0 for the
     /// baseline, which has no writer.
     pub(crate) writer_core: f64,
+    /// CPU seconds the writer thread used in the window.
+    pub(crate) writer_seconds: f64,
+}
+
+impl CpuShare {
+    /// The writer thread's CPU time per message, in microseconds, when `messages` were written
+    /// in the window (0 without a writer).
+    pub(crate) fn writer_us_per(&self, messages: f64) -> f64 {
+        self.writer_seconds * 1e6 / messages.max(1.0)
+    }
+}
+
+/// The most messages a second the one writer thread could take, were it never waiting for
+/// work, a lock, the disk or a CPU: one core's second over its CPU time per message. It does
+/// not depend on how fast the machine is relative to the target, only on the work per message,
+/// so it compares builds across machines where absolute rates cannot; `None` without a writer.
+pub(crate) fn writer_bound(writer_us_per_message: f64) -> Option<f64> {
+    (writer_us_per_message > 0.0).then(|| 1e6 / writer_us_per_message)
 }
 
 /// Samples CPU counters at the start of a window.
@@ -262,6 +280,7 @@ impl CpuMeter {
             others: ((busy - server - me) / total).max(0.0),
             server_seconds: server,
             writer_core: writer / wall,
+            writer_seconds: writer,
         }
     }
 }
