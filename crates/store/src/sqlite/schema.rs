@@ -17,43 +17,27 @@ struct Migration {
     sql: &'static str,
 }
 
+/// A [`Migration`] from its version and the name of its file in `migrations/sqlite/` (one name,
+/// so the two cannot disagree).
+macro_rules! migration {
+    ($version:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("../../migrations/sqlite/", $name, ".sql")),
+        }
+    };
+}
+
 /// Every migration, in order. Append only; never edit one that has been released.
 const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "0001_core",
-        sql: include_str!("../../migrations/sqlite/0001_core.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "0002_outbox",
-        sql: include_str!("../../migrations/sqlite/0002_outbox.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "0003_inbox",
-        sql: include_str!("../../migrations/sqlite/0003_inbox.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "0004_onboarding",
-        sql: include_str!("../../migrations/sqlite/0004_onboarding.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "0005_snoozes",
-        sql: include_str!("../../migrations/sqlite/0005_snoozes.sql"),
-    },
-    Migration {
-        version: 6,
-        name: "0006_number_changes",
-        sql: include_str!("../../migrations/sqlite/0006_number_changes.sql"),
-    },
-    Migration {
-        version: 7,
-        name: "0007_history_last_chunk",
-        sql: include_str!("../../migrations/sqlite/0007_history_last_chunk.sql"),
-    },
+    migration!(1, "0001_core"),
+    migration!(2, "0002_outbox"),
+    migration!(3, "0003_inbox"),
+    migration!(4, "0004_onboarding"),
+    migration!(5, "0005_snoozes"),
+    migration!(6, "0006_number_changes"),
+    migration!(7, "0007_history_last_chunk"),
 ];
 
 /// The schema version this binary writes.
