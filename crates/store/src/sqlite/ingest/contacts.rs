@@ -111,7 +111,11 @@ impl Ingest<'_> {
                 "SELECT id, wa_id, user_id, parent_user_id, profile_name
                  FROM contacts WHERE number_id = ?1 AND {column} = ?2"
             );
-            self.contact_row(&sql, number, value)
+            Ok(self
+                .conn
+                .prepare_cached(&sql)?
+                .query_row(params![number, value], contact_ctx)
+                .optional()?)
         };
         if let Some(wa) = r.wa_id.as_deref()
             && let Some(c) = by("wa_id", wa)?
@@ -142,14 +146,6 @@ impl Ingest<'_> {
             by_alias: true,
             ..c
         }))
-    }
-
-    fn contact_row(&self, sql: &str, number: i64, value: &str) -> DbResult<Option<ContactCtx>> {
-        Ok(self
-            .conn
-            .prepare_cached(sql)?
-            .query_row(params![number, value], contact_ctx)
-            .optional()?)
     }
 
     /// Forgets what the batch resolved about `contacts` (their ids or chats changed): the next
