@@ -305,7 +305,7 @@ pub(crate) mod syncs {
     use std::fs::File;
     use std::sync::mpsc::{Receiver, Sender, channel};
 
-    use super::{DbError, DbResult, JoinHandle, PathBuf, Position, StoreError, WriteJob};
+    use super::{DbError, DbResult, JoinHandle, Path, PathBuf, Position, StoreError, WriteJob};
     use super::{SYNC_THREAD, fail_all};
 
     /// A committed group waiting for its sync, with the stream head it committed at.
@@ -339,7 +339,7 @@ pub(crate) mod syncs {
         Ok((Queue { tx, wal }, thread))
     }
 
-    fn run(wal: &PathBuf, rx: &Receiver<Committed>) {
+    fn run(wal: &Path, rx: &Receiver<Committed>) {
         let mut file = None;
         while let Ok(first) = rx.recv() {
             // Every group committed so far is in the WAL: one fdatasync answers them all.
@@ -351,7 +351,7 @@ pub(crate) mod syncs {
     }
 
     /// `fdatasync` of the WAL, through `file` (opened on first use, and again after a failure).
-    pub(super) fn sync(wal: &PathBuf, file: &mut Option<File>) -> Result<(), String> {
+    pub(super) fn sync(wal: &Path, file: &mut Option<File>) -> Result<(), String> {
         let result = match file {
             Some(f) => f.sync_data(),
             None => File::open(wal).and_then(|f| {
